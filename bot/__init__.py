@@ -1,0 +1,1 @@
+"""The Telegram bot: conversations, handlers, keyboards, notifications."""

@@ -1,0 +1,95 @@
+"""Settings, read from the environment and ``.env`` by the composition root only.
+
+Nothing reads the environment at import time: ``load_settings()`` is called
+once by the command that needs it, and a bad or missing value becomes one
+``SettingsError`` line that names the setting.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+class Security(StrEnum):
+    SSL = "ssl"  # implicit TLS from the first byte (SMTPS 465, IMAPS 993)
+    STARTTLS = "starttls"
+    PLAIN = "plain"  # no TLS: only for a server on this machine
+
+
+class Settings(BaseSettings):
+    """Every setting foibot reads; see .env.example for what each one means."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        env_ignore_empty=True,  # "SMTP_PASSWORD=" in .env means unset
+    )
+
+    data_dir: Path = Path("./data")
+    database_url: str | None = None
+    log_level: str = Field(default="INFO", pattern=r"(?i)^(debug|info|warning|error|critical)$")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+
+    mail_address: str | None = None
+    mail_subaddress_separator: str | None = Field(default=None, max_length=1)
+
+    smtp_host: str | None = None
+    smtp_port: int | None = Field(default=None, ge=1, le=65535)
+    smtp_security: Security = Security.STARTTLS
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout: float = Field(default=30.0, gt=0)
+
+    imap_host: str | None = None
+    imap_port: int | None = Field(default=None, ge=1, le=65535)
+    imap_security: Security = Security.SSL
+    imap_username: str | None = None
+    imap_password: SecretStr | None = None
+    imap_folder: str = "INBOX"
+    imap_sent_folder: str | None = None
+    imap_timeout: float = Field(default=60.0, gt=0)
+
+    max_parse_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+
+    def effective_database_url(self) -> str:
+        """Return DATABASE_URL, or the embedded SQLite file under DATA_DIR."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'foibot.sqlite3').resolve()}"
+
+    def missing(self, *names: str) -> list[str]:
+        """Return the environment names of the given settings that have no value."""
+        return [name.upper() for name in names if getattr(self, name) in (None, "")]
+
+
+def load_settings(env_file: Path | str | None = ".env") -> Settings:
+    """Read settings once from the environment and ``env_file``; raise SettingsError naming a bad one."""
+    try:
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"]).upper() or "settings"
+        value = error.get("input")
+        shown = "" if name.endswith(("PASSWORD", "TOKEN")) else f" (got {value!r})"
+        problems.append(f"{name}: {error['msg'].lower()}{shown}")
+    return "bad setting " + "; ".join(problems)

@@ -1,0 +1,1 @@
+"""Mail adapters: SMTP outbox, IMAP watcher, MIME parsing, reply matching."""

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy rows, repositories, unit of work and Alembic migrations."""

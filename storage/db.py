@@ -1,0 +1,113 @@
+"""Engine, sessions, unit of work and migrations.
+
+``open_database(url)`` is the only place an engine is built. SQLite gets the
+pragmas that make it safe for several processes (WAL, a busy timeout,
+foreign keys); PostgreSQL is used as it comes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class StorageError(Exception):
+    """The database could not be opened or migrated; the message says which and why."""
+
+
+def normalize_url(url: str) -> str:
+    """Use psycopg 3 for a bare ``postgresql://`` URL."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Build an engine for ``url``; create the SQLite file's folder when needed."""
+    url = normalize_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@dataclass
+class Database:
+    """An engine and the session factory bound to it."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """Yield a session that commits when the block ends cleanly and rolls back otherwise."""
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str) -> Database:
+    """Open (without migrating) the database at ``url``."""
+    engine = make_engine(url)
+    return Database(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def alembic_config(url: str) -> Config:
+    """Return an Alembic config for ``url`` that needs no alembic.ini."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", normalize_url(url).replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply migrations up to ``revision``; raise StorageError on failure."""
+    try:
+        command.upgrade(alembic_config(url), revision)
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot migrate the database: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}") from exc
+
+
+def current_revision(url: str) -> str | None:
+    """Return the migration revision the database is at, or None when unmigrated."""
+    from alembic.runtime.migration import MigrationContext
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()

@@ -1,0 +1,166 @@
+"""The schema, migrations and unit of work on real SQLite and PostgreSQL."""
+
+import datetime as dt
+import hashlib
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from storage.db import current_revision
+from storage.models import (
+    AuthorityDomain,
+    AuthorityReference,
+    AuthorityRow,
+    Base,
+    FoiRequestRow,
+    MailboxUid,
+    MessageLink,
+    MessageRow,
+    OutboxMessage,
+    PromptSent,
+    QuestionPart,
+    User,
+)
+
+
+def test_migrations_reach_head_and_match_the_models(db_url, database):
+    assert current_revision(db_url) == "0001"
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+
+
+def _request(session, telegram_id=1):
+    user = User(telegram_id=telegram_id, real_name="Ada Lovelace")
+    authority = AuthorityRow(name="London Borough of Barnet", foi_email="foi@barnet.gov.uk", nation="england")
+    authority.domains.append(AuthorityDomain(domain="barnet.gov.uk"))
+    request = FoiRequestRow(reference=f"FOI-TEST{telegram_id}", owner=user, authority=authority, title="Remote working")
+    session.add(request)
+    session.flush()
+    return request
+
+
+def test_a_request_keeps_its_numbered_parts_and_sub_items_in_order(database):
+    with database.unit_of_work() as session:
+        request = _request(session)
+        q1 = QuestionPart(request_id=request.id, position=1, text="Policies for remote working")
+        q2 = QuestionPart(request_id=request.id, position=2, text="New devices purchased")
+        session.add_all([q2, q1])
+        session.flush()
+        session.add_all(
+            [
+                QuestionPart(request_id=request.id, parent_id=q2.id, position=2, text="Tablet computers"),
+                QuestionPart(request_id=request.id, parent_id=q2.id, position=1, text="Laptops"),
+            ]
+        )
+    with database.unit_of_work() as session:
+        request = session.scalars(select(FoiRequestRow)).one()
+        tops = [p.text for p in request.parts if p.parent_id is None]
+        subs = [p.text for p in request.parts if p.parent_id is not None]
+        assert tops == ["Policies for remote working", "New devices purchased"]
+        assert subs == ["Laptops", "Tablet computers"]
+        assert request.authority.domains[0].domain == "barnet.gov.uk"
+
+
+def test_unit_of_work_rolls_back_when_the_block_fails(database):
+    with pytest.raises(RuntimeError), database.unit_of_work() as session:
+        session.add(User(telegram_id=99, real_name="Nobody"))
+        session.flush()
+        raise RuntimeError("boom")
+    with database.unit_of_work() as session:
+        assert session.scalars(select(User)).all() == []
+
+
+def test_timestamps_come_back_time_zone_aware_in_utc(database):
+    sent = dt.datetime(2024, 6, 4, 18, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    with database.unit_of_work() as session:
+        request = _request(session)
+        request.sent_at = sent
+        request.received_on = dt.date(2024, 6, 4)
+    with database.unit_of_work() as session:
+        stored = session.scalars(select(FoiRequestRow)).one()
+        assert stored.sent_at == sent
+        assert stored.sent_at.utcoffset() == dt.timedelta(0)
+        assert stored.created_at.tzinfo is not None
+
+
+def test_naive_timestamps_are_refused(database):
+    with pytest.raises(Exception, match="naive datetime"), database.unit_of_work() as session:
+        request = _request(session)
+        request.sent_at = dt.datetime(2024, 6, 4, 12, 0)
+        session.flush()
+
+
+def test_raw_message_bytes_survive_whole(database):
+    raw = b"From: foi@barnet.gov.uk\r\nSubject: =?utf-8?q?caf=C3=A9?=\r\n\r\n\x00\xff binary \xe9\r\n"
+    with database.unit_of_work() as session:
+        request = _request(session)
+        message = MessageRow(
+            direction="in",
+            raw=raw,
+            raw_sha256=hashlib.sha256(raw).hexdigest(),
+            size=len(raw),
+            message_id_header="<a@barnet.gov.uk>",
+        )
+        message.links.append(MessageLink(request_id=request.id, reason="thread"))
+        session.add(message)
+    with database.unit_of_work() as session:
+        stored = session.scalars(select(MessageRow)).one()
+        assert stored.raw == raw
+        assert stored.links[0].reason == "thread"
+
+
+def test_the_same_message_is_stored_once(database):
+    raw = b"Message-ID: <same@x>\r\n\r\nhello"
+    digest = hashlib.sha256(raw).hexdigest()
+    with database.unit_of_work() as session:
+        session.add(MessageRow(direction="in", raw=raw, raw_sha256=digest, size=5, message_id_header="<same@x>"))
+    with pytest.raises(IntegrityError), database.unit_of_work() as session:
+        session.add(MessageRow(direction="in", raw=raw, raw_sha256=digest, size=5, message_id_header="<same@x>"))
+
+
+def test_a_mailbox_uid_is_stored_once_per_epoch(database):
+    with database.unit_of_work() as session:
+        message = MessageRow(direction="in", raw=b"x", raw_sha256="0" * 64, size=1)
+        session.add(message)
+        session.flush()
+        session.add(MailboxUid(account="bot", folder="INBOX", uidvalidity=7, uid=1, message_id=message.id))
+        session.add(MailboxUid(account="bot", folder="INBOX", uidvalidity=8, uid=1, message_id=message.id))
+    with pytest.raises(IntegrityError), database.unit_of_work() as session:
+        message = session.scalars(select(MessageRow)).one()
+        session.add(MailboxUid(account="bot", folder="INBOX", uidvalidity=7, uid=1, message_id=message.id))
+
+
+def test_a_prompt_is_recorded_once_per_request_kind_and_deadline(database):
+    now = dt.datetime.now(dt.UTC)
+    with database.unit_of_work() as session:
+        request = _request(session)
+        session.add(PromptSent(request_id=request.id, kind="chaser", due_on=dt.date(2024, 7, 1), sent_at=now))
+        request_id = request.id
+    with pytest.raises(IntegrityError), database.unit_of_work() as session:
+        session.add(PromptSent(request_id=request_id, kind="chaser", due_on=dt.date(2024, 7, 1), sent_at=now))
+
+
+def test_outbox_message_id_is_unique(database):
+    with database.unit_of_work() as session:
+        session.add(
+            OutboxMessage(kind="request", message_id_header="<m1@foibot>", mail_from="bot@x", recipients=["a@b"], raw=b"1")
+        )
+    with pytest.raises(IntegrityError), database.unit_of_work() as session:
+        session.add(
+            OutboxMessage(kind="request", message_id_header="<m1@foibot>", mail_from="bot@x", recipients=["a@b"], raw=b"2")
+        )
+
+
+def test_authority_references_are_kept_per_request(database):
+    with database.unit_of_work() as session:
+        request = _request(session)
+        request.authority_refs.append(AuthorityReference(reference="Our ref: 6234788", normalized="6234788"))
+        request.authority_refs.append(AuthorityReference(reference="FOI2023/07335", normalized="FOI202307335"))
+    with database.unit_of_work() as session:
+        found = session.scalars(select(AuthorityReference.request_id).where(AuthorityReference.normalized == "6234788"))
+        assert len(found.all()) == 1
