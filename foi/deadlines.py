@@ -111,9 +111,7 @@ def very_overdue(law: Law, received: dt.date, calendar: WorkingDayCalendar | Non
     return apply_period(law.very_overdue, received, _cal(law, calendar))
 
 
-def extended_reply_due(
-    law: Law, received: dt.date, calendar: WorkingDayCalendar | None = None
-) -> dt.date | None:
+def extended_reply_due(law: Law, received: dt.date, calendar: WorkingDayCalendar | None = None) -> dt.date | None:
     """Return the latest date an extended reply may come, or None when the law allows none.
 
     FOIA s.10(3): a public-interest extension for a "reasonable" time, which
@@ -188,16 +186,12 @@ def review_request_by_if_no_reply(
     return apply_period(law.review_window, reply_due(law, received, cal), cal)
 
 
-def review_reply_due(
-    law: Law, review_requested_on: dt.date, calendar: WorkingDayCalendar | None = None
-) -> dt.date:
+def review_reply_due(law: Law, review_requested_on: dt.date, calendar: WorkingDayCalendar | None = None) -> dt.date:
     """Return when the review answer is due in the normal case."""
     return apply_period(law.review_reply, review_requested_on, _cal(law, calendar))
 
 
-def review_reply_due_max(
-    law: Law, review_requested_on: dt.date, calendar: WorkingDayCalendar | None = None
-) -> dt.date:
+def review_reply_due_max(law: Law, review_requested_on: dt.date, calendar: WorkingDayCalendar | None = None) -> dt.date:
     """Return the latest date the review answer may come."""
     return apply_period(law.review_reply_max, review_requested_on, _cal(law, calendar))
 

@@ -1,9 +1,9 @@
 """Errors raised by the FOI domain.
 
-    FoiError
-    ├── UnknownLaw            a regime name that is not one of ours
-    ├── InvalidDates          dates that cannot be true together
-    └── InvalidTransition     a lifecycle event not allowed in the current state
+FoiError
+├── UnknownLaw            a regime name that is not one of ours
+├── InvalidDates          dates that cannot be true together
+└── InvalidTransition     a lifecycle event not allowed in the current state
 """
 
 

@@ -160,8 +160,7 @@ FOISA = Law(
     short_name="FOISA",
     nation="Scotland",
     calendar_name="scotland",
-    calendar_source="FOISA s.73: Saturday, Sunday, Christmas Day and a bank "
-    "holiday in Scotland are not working days",
+    calendar_source="FOISA s.73: Saturday, Sunday, Christmas Day and a bank holiday in Scotland are not working days",
     reply=Period(20, Unit.WORKING_DAYS, "FOISA s.10(1)"),
     reply_provision="section 10(1) of the Freedom of Information (Scotland) Act 2002",
     request_provision="section 1 of the Freedom of Information (Scotland) Act 2002",

@@ -64,7 +64,9 @@ def deadline(
     responded: Annotated[str | None, typer.Option(help="the day the authority replied")] = None,
     review_requested: Annotated[str | None, typer.Option(help="the day a review was asked for")] = None,
     review_decided: Annotated[str | None, typer.Option(help="the day the review was decided")] = None,
-    decision_notice_sent: Annotated[str | None, typer.Option(help="the day the regulator sent its decision notice")] = None,
+    decision_notice_sent: Annotated[
+        str | None, typer.Option(help="the day the regulator sent its decision notice")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Work out the statutory dates for a request, a review, a complaint or an appeal."""

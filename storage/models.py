@@ -84,9 +84,7 @@ class AuthorityRow(Base):
     added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(server_default=_now())
 
-    domains: Mapped[list[AuthorityDomain]] = relationship(
-        back_populates="authority", cascade="all, delete-orphan"
-    )
+    domains: Mapped[list[AuthorityDomain]] = relationship(back_populates="authority", cascade="all, delete-orphan")
 
 
 class AuthorityDomain(Base):
@@ -223,9 +221,7 @@ class MessageRow(Base):
     analysis: Mapped[dict[str, Any] | None]
 
     links: Mapped[list[MessageLink]] = relationship(back_populates="message", cascade="all, delete-orphan")
-    attachments: Mapped[list[Attachment]] = relationship(
-        back_populates="message", cascade="all, delete-orphan"
-    )
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="message", cascade="all, delete-orphan")
 
 
 class MessageLink(Base):

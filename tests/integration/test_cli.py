@@ -62,7 +62,9 @@ def test_deadline_json_for_foisa_adds_the_review_of_a_missing_reply():
 def test_each_event_flag_adds_its_own_dates(flag, keys):
     alone = json.loads(foibot("deadline", "--law", "eir", flag, "2024-06-04", "--json").stdout)
     assert set(alone) == {"law"} | keys
-    with_receipt = json.loads(foibot("deadline", "--law", "eir", "--received", "2024-05-01", flag, "2024-06-04", "--json").stdout)
+    with_receipt = json.loads(
+        foibot("deadline", "--law", "eir", "--received", "2024-05-01", flag, "2024-06-04", "--json").stdout
+    )
     assert keys < set(with_receipt)
     assert "reply_due" in with_receipt
 

@@ -148,11 +148,15 @@ def test_a_prompt_is_recorded_once_per_request_kind_and_deadline(database):
 def test_outbox_message_id_is_unique(database):
     with database.unit_of_work() as session:
         session.add(
-            OutboxMessage(kind="request", message_id_header="<m1@foibot>", mail_from="bot@x", recipients=["a@b"], raw=b"1")
+            OutboxMessage(
+                kind="request", message_id_header="<m1@foibot>", mail_from="bot@x", recipients=["a@b"], raw=b"1"
+            )
         )
     with pytest.raises(IntegrityError), database.unit_of_work() as session:
         session.add(
-            OutboxMessage(kind="request", message_id_header="<m1@foibot>", mail_from="bot@x", recipients=["a@b"], raw=b"2")
+            OutboxMessage(
+                kind="request", message_id_header="<m1@foibot>", mail_from="bot@x", recipients=["a@b"], raw=b"2"
+            )
         )
 
 

@@ -89,9 +89,11 @@ def test_fee_notice_pauses_the_clock_until_the_fee_is_received():
     # 16 working days remain, counted after the payment day.
     due = d.reply_due_with_fee_pause(FOIA, received, D(2024, 6, 10), D(2024, 6, 14))
     assert due == D(2024, 7, 8)
-    assert FOIA.calendar().working_days_between(received, D(2024, 6, 7)) + FOIA.calendar().working_days_between(
-        D(2024, 6, 14), due
-    ) == 20
+    assert (
+        FOIA.calendar().working_days_between(received, D(2024, 6, 7))
+        + FOIA.calendar().working_days_between(D(2024, 6, 14), due)
+        == 20
+    )
 
 
 def test_fee_paid_the_day_it_was_asked_only_loses_that_day():

@@ -7,8 +7,22 @@ import pytest
 
 FOI = Path(__file__).resolve().parents[2] / "foi"
 FORBIDDEN = {
-    "sqlalchemy", "alembic", "telegram", "imapclient", "smtplib", "imaplib", "aiosmtplib",
-    "socket", "requests", "httpx", "os", "storage", "mail", "bot", "foibot", "pydantic_settings",
+    "sqlalchemy",
+    "alembic",
+    "telegram",
+    "imapclient",
+    "smtplib",
+    "imaplib",
+    "aiosmtplib",
+    "socket",
+    "requests",
+    "httpx",
+    "os",
+    "storage",
+    "mail",
+    "bot",
+    "foibot",
+    "pydantic_settings",
 }
 
 

@@ -10,7 +10,9 @@ def clean_environment(monkeypatch):
     import os
 
     for name in list(os.environ):
-        if name.startswith(("SMTP_", "IMAP_", "TELEGRAM_", "MAIL_", "DATA_DIR", "DATABASE_URL", "LOG_LEVEL", "MAX_PARSE")):
+        if name.startswith(
+            ("SMTP_", "IMAP_", "TELEGRAM_", "MAIL_", "DATA_DIR", "DATABASE_URL", "LOG_LEVEL", "MAX_PARSE")
+        ):
             monkeypatch.delenv(name)
 
 
