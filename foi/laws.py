@@ -59,6 +59,7 @@ class Law:
     reply: Period
     reply_provision: str  # the duty to answer, cited in requests and chasers
     request_provision: str  # the right of access, cited in the request
+    request_subject: str  # how our subject lines name a request
     extension: Period | None  # the outer limit of an extension, counted from receipt
     extension_source: str
     real_name_required: bool
@@ -104,6 +105,7 @@ FOIA = Law(
     request_provision="section 1 of the Freedom of Information Act 2000",
     # s.10(3) allows a "reasonable" time for the public-interest test; the
     # ICO treats 20 further working days (40 in all) as the usual maximum.
+    request_subject="Freedom of Information request",
     extension=Period(40, Unit.WORKING_DAYS, "FOIA s.10(3); ICO guidance: at most 20 more"),
     extension_source="FOIA s.10(3)",
     real_name_required=True,
@@ -134,6 +136,7 @@ EIR = Law(
     reply=Period(20, Unit.WORKING_DAYS, "EIR reg 5(2)"),
     reply_provision="regulation 5(2) of the Environmental Information Regulations 2004",
     request_provision="regulation 5(1) of the Environmental Information Regulations 2004",
+    request_subject="Environmental Information request",
     extension=Period(40, Unit.WORKING_DAYS, "EIR reg 7(1): complex and voluminous"),
     extension_source="EIR reg 7(1)",
     real_name_required=False,
@@ -164,6 +167,7 @@ FOISA = Law(
     reply=Period(20, Unit.WORKING_DAYS, "FOISA s.10(1)"),
     reply_provision="section 10(1) of the Freedom of Information (Scotland) Act 2002",
     request_provision="section 1 of the Freedom of Information (Scotland) Act 2002",
+    request_subject="Freedom of Information (Scotland) request",
     extension=None,  # FOISA allows no extension
     extension_source="FOISA: no extension",
     real_name_required=True,
@@ -194,6 +198,7 @@ EISR = Law(
     reply=Period(20, Unit.WORKING_DAYS, "EISR reg 5(2)(a)"),
     reply_provision="regulation 5(2) of the Environmental Information (Scotland) Regulations 2004",
     request_provision="regulation 5(1) of the Environmental Information (Scotland) Regulations 2004",
+    request_subject="Environmental Information (Scotland) request",
     extension=Period(40, Unit.WORKING_DAYS, "EISR reg 7(1): complex and voluminous"),
     extension_source="EISR reg 7(1)",
     real_name_required=False,

@@ -121,6 +121,96 @@ def db_upgrade() -> None:
     print(f"database at revision {revision}: {_safe_url(url)}")
 
 
+request_app = typer.Typer(help="Requests from the command line (the operator's own).", no_args_is_help=True)
+app.add_typer(request_app, name="request")
+
+
+@request_app.command("new")
+def request_new(
+    authority: Annotated[str, typer.Option(help="the public body's name, e.g. 'London Borough of Barnet'")],
+    email: Annotated[str, typer.Option(help="its FOI address")],
+    title: Annotated[str, typer.Option(help="a short title for the subject line")],
+    name: Annotated[str, typer.Option(help="your real full name (FOIA s.8)")],
+    questions: Annotated[str, typer.Option(help="a file of numbered questions ('1. …', '   a) …'), or - for stdin")],
+    law: Annotated[str, typer.Option(help="foia, eir, foisa or eisr")] = "foia",
+) -> None:
+    """Write a request and queue it in the outbox (send it with `foibot send-queued`)."""
+    from foi.laws import law_for
+    from foi.questions import parse_questions
+    from foibot import outgoing, wiring
+    from mail.compose import AddressError, parse_address
+    from storage.directory import find_or_add_authority, operator
+    from storage.models import FoiRequestRow
+    from storage.requests import replace_questions
+
+    try:
+        chosen = law_for(law)
+        parse_address(email)
+    except (FoiError, AddressError) as exc:
+        fail(str(exc))
+    text = _read_text(questions, "--questions")
+    parsed = parse_questions(text)
+    if not parsed:
+        fail(f"no questions found in {questions}: write them as '1. …' with sub-items as '   a) …'")
+    settings = _settings()
+    db = _ready(lambda: wiring.database(settings))
+    mailbox = _ready(lambda: wiring.mailbox(settings))
+    with db.unit_of_work() as session:
+        owner = operator(session, name.strip())
+        body = find_or_add_authority(session, authority, email, regime=chosen.regime.value)
+        request = FoiRequestRow(owner=owner, authority=body, title=title.strip(), regime=chosen.regime.value)
+        session.add(request)
+        session.flush()
+        replace_questions(session, request, parsed)
+        try:
+            queued = outgoing.queue_request(session, request, mailbox, wiring.now())
+        except outgoing.CannotSend as exc:
+            fail(str(exc))
+    print(f"{queued.reference} queued as {queued.message_id}; send it with `foibot send-queued`")
+
+
+@app.command("outbox")
+def outbox_list(limit: Annotated[int, typer.Option(help="how many to show")] = 50) -> None:
+    """List queued, failed and sent messages, newest first, with reasons."""
+    from foibot import wiring
+    from storage import outbox
+
+    settings = _settings()
+    db = _ready(lambda: wiring.database(settings))
+    with db.unit_of_work() as session:
+        rows = outbox.listing(session, limit)
+        if not rows:
+            print("The outbox is empty.")
+            return
+        for row in rows:
+            when = row.sent_at or row.next_attempt_at or row.created_at
+            label = {"sent": "sent", "queued": "next try", "sending": "held until", "failed": "failed"}[row.status]
+            print(
+                f"{row.id:>5}  {row.status:<7}  {row.kind:<9}  {', '.join(row.recipients)}  "
+                f"{label} {when:%Y-%m-%d %H:%M} UTC  attempts {row.attempts}  {row.message_id_header}"
+            )
+            if row.last_error:
+                print(f"       reason: {row.last_error}")
+
+
+@app.command("send-queued")
+def send_queued(limit: Annotated[int | None, typer.Option(help="at most this many messages")] = None) -> None:
+    """Send every queued message that is due now, once (for cron)."""
+    from foibot import wiring
+    from mail.errors import AuthenticationFailure
+
+    settings = _settings()
+    db = _ready(lambda: wiring.database(settings))
+    sender = _ready(lambda: wiring.sender(settings, db))
+    try:
+        report = sender.run_once(limit)
+    except AuthenticationFailure as exc:
+        fail(str(exc), 1)
+    print(report.summary())
+    for message_id in report.failed:
+        print(f"failed: {message_id} (see `foibot outbox`)")
+
+
 @app.command()
 def run() -> None:
     """Run the bot, the outbox sender and the IMAP watcher."""
@@ -138,6 +228,27 @@ def _settings():  # type: ignore[no-untyped-def]
         return load_settings()
     except SettingsError as exc:
         fail(f"{exc} — see .env.example")
+
+
+def _ready(build):  # type: ignore[no-untyped-def]
+    """Call ``build``; turn NotReady into one line naming what to do."""
+    from foibot.wiring import NotReady
+
+    try:
+        return build()
+    except NotReady as exc:
+        fail(f"{exc} — see .env.example")
+
+
+def _read_text(path: str, flag: str) -> str:
+    """Return the text of ``path`` (or stdin for -), or exit naming ``flag``."""
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{flag} {path}: cannot read it ({exc.__class__.__name__}: {exc})")
 
 
 def _safe_url(url: str) -> str:

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     imap_sent_folder: str | None = None
     imap_timeout: float = Field(default=60.0, gt=0)
 
+    outbox_lease_seconds: float = Field(default=120.0, gt=0)
+    outbox_poll_seconds: float = Field(default=10.0, gt=0)
+
     max_parse_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
 
     def effective_database_url(self) -> str:

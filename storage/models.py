@@ -60,7 +60,7 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)  # None: the operator, from the CLI
     real_name: Mapped[str | None] = mapped_column(String(200))
     # Where the user is in a conversation, so a restart resumes it.
     conversation: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -85,3 +85,15 @@ def database(db_url: str) -> Iterator[Database]:
         yield db
     finally:
         db.dispose()
+
+
+@pytest.fixture
+def smtp_server():
+    """Yield a recording aiosmtpd server on 127.0.0.1."""
+    from tests.servers.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -61,7 +61,7 @@ def upgrade() -> None:
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('telegram_id', sa.BigInteger(), nullable=False),
+    sa.Column('telegram_id', sa.BigInteger(), nullable=True),
     sa.Column('real_name', sa.String(length=200), nullable=True),
     sa.Column('conversation', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),

@@ -1,0 +1,128 @@
+"""Use cases that put letters in the outbox: a new request and its follow-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from foi import letters
+from foi.laws import law_for
+from foi.lifecycle import Event, can
+from mail.compose import Mailbox, Thread, compose, new_message_id
+from storage import outbox
+from storage.models import FoiRequestRow, MessageLink, MessageRow
+from storage.requests import add_event, assign_reference, questions_of, transition
+
+
+class CannotSend(Exception):
+    """The request is not ready to go; the message says what is missing."""
+
+
+@dataclass(frozen=True)
+class Queued:
+    reference: str
+    message_id: str
+    outbox_id: int
+
+
+def check_ready(request: FoiRequestRow) -> None:
+    """Raise CannotSend naming what a valid request still lacks (FOIA s.8)."""
+    law = law_for(request.regime)
+    if request.authority is None:
+        raise CannotSend("choose the authority first")
+    if not request.title.strip():
+        raise CannotSend("give the request a title")
+    if not questions_of(request):
+        raise CannotSend("add at least one question")
+    if law.real_name_required and not (request.owner.real_name or "").strip():
+        raise CannotSend(f"{law.short_name} needs your real name ({law.real_name_source}); set it with /settings")
+
+
+def _addressing(request: FoiRequestRow, reference: str) -> letters.Addressing:
+    assert request.authority is not None
+    return letters.Addressing(
+        authority_name=request.authority.name,
+        requester_name=(request.owner.real_name or "").strip(),
+        reference=reference,
+        title=request.title.strip(),
+    )
+
+
+def queue_request(session: Session, request: FoiRequestRow, mailbox: Mailbox, now: dt.datetime) -> Queued:
+    """Write the request letter, queue its email and mark the request queued."""
+    check_ready(request)
+    law = law_for(request.regime)
+    reference = assign_reference(session, request)
+    letter = letters.initial_request(law, _addressing(request, reference), questions_of(request))
+    return _queue_letter(session, request, letter, mailbox, now, thread=None, event=Event.QUEUE)
+
+
+def queue_letter(
+    session: Session, request: FoiRequestRow, letter: letters.Letter, mailbox: Mailbox, now: dt.datetime
+) -> Queued:
+    """Queue a follow-up ``letter`` (chaser, review, reply…) in the request's email thread."""
+    if not request.reference:
+        raise CannotSend("this request has not been sent yet")
+    return _queue_letter(session, request, letter, mailbox, now, thread=thread_of(session, request), event=None)
+
+
+def _queue_letter(
+    session: Session,
+    request: FoiRequestRow,
+    letter: letters.Letter,
+    mailbox: Mailbox,
+    now: dt.datetime,
+    thread: Thread | None,
+    event: Event | None,
+) -> Queued:
+    assert request.authority is not None and request.reference is not None
+    message_id = new_message_id(request.reference, mailbox.domain)
+    message = compose(
+        letter,
+        mailbox=mailbox,
+        sender_name=(request.owner.real_name or "").strip() or "foibot",
+        to_address=request.authority.foi_email,
+        reference=request.reference,
+        message_id=message_id,
+        date=now,
+        thread=thread,
+    )
+    row = outbox.queue(
+        session,
+        message,
+        kind=letter.kind,
+        request_id=request.id,
+        mail_from=mailbox.address,
+        recipients=[request.authority.foi_email],
+        now=now,
+    )
+    if event is not None and can(request.status, event):
+        transition(session, request, event, now, f"{letter.kind} queued for sending")
+    else:
+        add_event(session, request, now, "queued", f"{letter.kind} queued for sending", outbox_id=row.id)
+    return Queued(request.reference, message_id, row.id)
+
+
+def thread_of(session: Session, request: FoiRequestRow, limit: int = 20) -> Thread | None:
+    """Return the thread a follow-up joins: the latest message of the request and those before it."""
+    rows = session.execute(
+        select(MessageRow.message_id_header, MessageRow.direction)
+        .join(MessageLink, MessageLink.message_id == MessageRow.id)
+        .where(
+            MessageLink.request_id == request.id,
+            MessageLink.status == "attached",
+            MessageRow.message_id_header.is_not(None),
+            MessageRow.label.is_(None),  # never answer a bounce or an auto-reply
+        )
+        .order_by(MessageRow.sent_date, MessageRow.id)
+    ).all()
+    ids = [message_id for message_id, _ in rows]
+    if not ids:
+        return None
+    inbound = [message_id for message_id, direction in rows if direction == "in"]
+    latest = inbound[-1] if inbound else ids[-1]
+    chain = ids[:1] + [i for i in ids[1:] if i != latest][-(limit - 2) :]
+    return Thread(in_reply_to=latest, references=tuple(dict.fromkeys([*chain, latest])))

@@ -1,0 +1,89 @@
+"""Build the program's parts from settings: the one place that does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from alembic.script import ScriptDirectory
+
+from foibot.settings import Settings
+from mail.compose import Mailbox
+from mail.imap import ImapConfig
+from mail.sender import OutboxSender, RetryPolicy
+from mail.sent_folder import ImapSentFolder
+from mail.smtp import SmtpConfig, SmtpTransport
+from storage.db import Database, alembic_config, current_revision, open_database
+
+DEFAULT_PORTS = {
+    "smtp": {"ssl": 465, "starttls": 587, "plain": 25},
+    "imap": {"ssl": 993, "starttls": 143, "plain": 143},
+}
+
+
+class NotReady(Exception):
+    """Settings are missing or the database is not migrated; the message says what to do."""
+
+
+def now() -> dt.datetime:
+    """Return the current time, aware, in UTC: the only wall clock in the program."""
+    return dt.datetime.now(dt.UTC)
+
+
+def require(settings: Settings, *names: str) -> None:
+    """Raise NotReady naming every one of ``names`` that has no value."""
+    missing = settings.missing(*names)
+    if missing:
+        raise NotReady(f"missing setting{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+
+
+def database(settings: Settings) -> Database:
+    """Open the database, which must be migrated to the latest revision."""
+    url = settings.effective_database_url()
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    if current_revision(url) != head:
+        raise NotReady("the database is not up to date: run `foibot db upgrade`")
+    return open_database(url)
+
+
+def mailbox(settings: Settings) -> Mailbox:
+    require(settings, "mail_address")
+    assert settings.mail_address is not None
+    return Mailbox(settings.mail_address, settings.mail_subaddress_separator or None)
+
+
+def smtp_config(settings: Settings) -> SmtpConfig:
+    require(settings, "smtp_host")
+    assert settings.smtp_host is not None
+    security = settings.smtp_security.value
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port or DEFAULT_PORTS["smtp"][security],
+        security=security,
+        username=settings.smtp_username or None,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        timeout=settings.smtp_timeout,
+    )
+
+
+def imap_config(settings: Settings) -> ImapConfig:
+    require(settings, "imap_host", "imap_username", "imap_password")
+    assert settings.imap_host and settings.imap_username and settings.imap_password
+    security = settings.imap_security.value
+    return ImapConfig(
+        host=settings.imap_host,
+        port=settings.imap_port or DEFAULT_PORTS["imap"][security],
+        username=settings.imap_username,
+        password=settings.imap_password.get_secret_value(),
+        security=security,
+        folder=settings.imap_folder,
+        timeout=settings.imap_timeout,
+    )
+
+
+def sender(settings: Settings, db: Database) -> OutboxSender:
+    """Build the outbox sender, with the IMAP Sent folder when one is configured."""
+    sent_folder = (
+        ImapSentFolder(imap_config(settings), settings.imap_sent_folder) if settings.imap_sent_folder else None
+    )
+    policy = RetryPolicy(lease=dt.timedelta(seconds=settings.outbox_lease_seconds))
+    return OutboxSender(db, SmtpTransport(smtp_config(settings)), now, sent_folder=sent_folder, policy=policy)

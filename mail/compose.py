@@ -1,0 +1,107 @@
+"""Build the emails foibot sends (stdlib ``email``, SMTP policy).
+
+Header values that carry user text (the title in the subject, the
+requester's name) are flattened to one line first, so nothing a user types
+can add a header; the SMTP policy then folds long lines and RFC 2047-encodes
+non-ASCII text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+
+from email_validator import EmailNotValidError, validate_email
+
+from foi.letters import Letter
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+
+class AddressError(ValueError):
+    """An email address that cannot be used in a header."""
+
+
+def one_line(value: str) -> str:
+    """Return ``value`` with every line break and control character turned into one space."""
+    return re.sub(r" {2,}", " ", _CONTROL.sub(" ", value)).strip()
+
+
+def parse_address(value: str) -> Address:
+    """Return ``value`` as a single bare address, or raise AddressError."""
+    cleaned = value.strip()
+    if _CONTROL.search(cleaned) or not cleaned:
+        raise AddressError(f"not a single email address: {value!r}")
+    try:
+        checked = validate_email(cleaned, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise AddressError(f"not a valid email address: {value!r} ({exc})") from exc
+    return Address(addr_spec=checked.normalized)
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    """The bot's own mailbox, and whether it takes sub-addresses (foibot+tag@…)."""
+
+    address: str
+    subaddress_separator: str | None = None
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2]
+
+    def reply_address(self, reference: str) -> str:
+        """Return the per-request address when sub-addressing is on, else the mailbox."""
+        if not self.subaddress_separator:
+            return self.address
+        local, _, domain = self.address.rpartition("@")
+        return f"{local}{self.subaddress_separator}{reference.lower()}@{domain}"
+
+
+def new_message_id(reference: str | None, domain: str) -> str:
+    """Return a fresh Message-ID of ours that embeds the request's reference."""
+    token = secrets.token_hex(8)
+    local = f"{reference.lower()}.{token}" if reference else f"foibot.{token}"
+    return f"<{local}@{domain}>"
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The message a follow-up answers, and the whole chain before it."""
+
+    in_reply_to: str
+    references: tuple[str, ...]
+
+
+def compose(
+    letter: Letter,
+    *,
+    mailbox: Mailbox,
+    sender_name: str,
+    to_address: str,
+    reference: str,
+    message_id: str,
+    date: dt.datetime,
+    thread: Thread | None = None,
+) -> EmailMessage:
+    """Return the email for ``letter``, ready to queue."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = Address(display_name=one_line(sender_name), addr_spec=mailbox.address)
+    message["To"] = parse_address(to_address)
+    message["Reply-To"] = Address(display_name=one_line(sender_name), addr_spec=mailbox.reply_address(reference))
+    message["Subject"] = one_line(letter.subject)
+    message["Date"] = format_datetime(date)
+    message["Message-ID"] = message_id
+    if thread is not None:
+        message["In-Reply-To"] = thread.in_reply_to
+        chain = [ref for ref in thread.references if ref != thread.in_reply_to]
+        message["References"] = " ".join([*chain, thread.in_reply_to])
+    message["X-Foibot-Reference"] = reference
+    message.set_content(letter.body, charset="utf-8", cte="quoted-printable")
+    return message

@@ -1,0 +1,140 @@
+"""The durable outbox: queue, claim, and settle outgoing email.
+
+States of an outbox row::
+
+    queued ──claim──▶ sending ──SMTP 250──▶ sent
+       ▲                 │
+       └──temporary──────┤ (4xx, connection error, timeout: retry later)
+                         └──permanent──▶ failed (5xx, the reply kept)
+
+Invariants:
+- A row is committed with its Message-ID and exact bytes before any network
+  I/O; every attempt sends those same bytes.
+- A claim is one conditional UPDATE, so two senders (threads, processes,
+  machines on PostgreSQL) never hold the same row. A claim is a lease: a
+  sender killed mid-send leaves a ``sending`` row that becomes claimable
+  again when the lease runs out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from email.message import EmailMessage
+from email.policy import SMTP
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import MessageLink, MessageRow, OutboxMessage
+from storage.requests import record_delivery, record_failed_delivery
+
+QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+
+
+def queue(
+    session: Session,
+    message: EmailMessage,
+    *,
+    kind: str,
+    request_id: int | None,
+    mail_from: str,
+    recipients: list[str],
+    now: dt.datetime,
+) -> OutboxMessage:
+    """Add ``message`` to the outbox; the caller's commit makes it durable."""
+    message_id = message["Message-ID"]
+    if not message_id:
+        raise ValueError("a queued message needs its Message-ID before it is queued")
+    row = OutboxMessage(
+        request_id=request_id,
+        kind=kind,
+        message_id_header=str(message_id),
+        mail_from=mail_from,
+        recipients=list(recipients),
+        raw=message.as_bytes(policy=SMTP),
+        status=QUEUED,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def due_ids(session: Session, now: dt.datetime, limit: int = 100) -> list[int]:
+    """Return outbox rows that may be attempted now, oldest first."""
+    statement = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status.in_([QUEUED, SENDING]),
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def claim(session: Session, outbox_id: int, now: dt.datetime, lease: dt.timedelta) -> OutboxMessage | None:
+    """Take the row for one attempt until ``now + lease``; None when someone else has it."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == outbox_id,
+            OutboxMessage.status.in_([QUEUED, SENDING]),
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+        )
+        .values(status=SENDING, attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    return session.get(OutboxMessage, outbox_id, populate_existing=True)
+
+
+def mark_sent(session: Session, row: OutboxMessage, sent_at: dt.datetime) -> MessageRow:
+    """Settle ``row`` as sent, keep its bytes as an outgoing message, and start the request's clock."""
+    row.status = SENT
+    row.sent_at = sent_at
+    row.next_attempt_at = None
+    row.last_error = None
+    message = MessageRow(
+        direction="out",
+        raw=row.raw,
+        raw_sha256=hashlib.sha256(row.raw).hexdigest(),
+        size=len(row.raw),
+        message_id_header=row.message_id_header,
+        from_address=row.mail_from,
+        to_addresses=list(row.recipients),
+        sent_date=sent_at,
+        state="sent",
+        classification=row.kind,
+    )
+    session.add(message)
+    session.flush()
+    row.message_row_id = message.id
+    if row.request_id is not None:
+        message.links.append(MessageLink(request_id=row.request_id, reason="sent"))
+        record_delivery(session, row.request_id, row.kind, sent_at, message.id)
+    return message
+
+
+def mark_retry(session: Session, row: OutboxMessage, error: str, next_attempt_at: dt.datetime) -> None:
+    """Put ``row`` back in the queue until ``next_attempt_at``, keeping why."""
+    row.status = QUEUED
+    row.last_error = error
+    row.next_attempt_at = next_attempt_at
+
+
+def mark_failed(session: Session, row: OutboxMessage, error: str, at: dt.datetime) -> None:
+    """Give up on ``row`` for good, keeping the server's reply for the user."""
+    row.status = FAILED
+    row.last_error = error
+    row.next_attempt_at = None
+    if row.request_id is not None:
+        record_failed_delivery(session, row.request_id, row.kind, error, at)
+
+
+def listing(session: Session, limit: int = 50) -> list[OutboxMessage]:
+    """Return queued, failed and sent messages, newest first."""
+    return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
