@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     imap_password: SecretStr | None = None
     imap_folder: str = "INBOX"
     imap_sent_folder: str | None = None
+    imap_sent_append: bool = True
     imap_timeout: float = Field(default=60.0, gt=0)
 
     outbox_lease_seconds: float = Field(default=120.0, gt=0)

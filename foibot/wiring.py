@@ -86,4 +86,11 @@ def sender(settings: Settings, db: Database) -> OutboxSender:
         ImapSentFolder(imap_config(settings), settings.imap_sent_folder) if settings.imap_sent_folder else None
     )
     policy = RetryPolicy(lease=dt.timedelta(seconds=settings.outbox_lease_seconds))
-    return OutboxSender(db, SmtpTransport(smtp_config(settings)), now, sent_folder=sent_folder, policy=policy)
+    return OutboxSender(
+        db,
+        SmtpTransport(smtp_config(settings)),
+        now,
+        sent_folder=sent_folder,
+        policy=policy,
+        copy_to_sent_folder=settings.imap_sent_append,
+    )

@@ -6,6 +6,13 @@ the settlement leaves the row ``sending``; when its lease runs out it is
 attempted again with the same Message-ID and bytes, after checking the Sent
 folder (when one is configured) for that Message-ID so a message already
 delivered is settled instead of sent twice.
+
+SMTP cannot promise exactly-once on its own: a server may accept a message
+in the instant before the sender dies. With a mail service that files what
+it accepts in the Sent folder itself (IMAP_SENT_APPEND=false), the check
+closes that gap; with a copy appended by us, it closes the gap after the
+append; without a Sent folder a retry can repeat the message, always with
+the same Message-ID and bytes, so it is recognisably the same one.
 """
 
 from __future__ import annotations
@@ -76,12 +83,15 @@ class OutboxSender:
         clock: Callable[[], dt.datetime],
         sent_folder: SentFolder | None = None,
         policy: RetryPolicy = RetryPolicy(),
+        copy_to_sent_folder: bool = True,
     ) -> None:
         self.database = database
         self.transport = transport
         self.clock = clock
         self.sent_folder = sent_folder
         self.policy = policy
+        # False when the SMTP service files sent mail itself (Gmail, Microsoft 365).
+        self.copy_to_sent_folder = copy_to_sent_folder
 
     def run_once(self, limit: int | None = None) -> PassReport:
         """Attempt every message due now (at most ``limit``); raise AuthenticationFailure to stop loudly."""
@@ -141,7 +151,7 @@ class OutboxSender:
             return False
 
     def _copy_to_sent_folder(self, raw: bytes) -> None:
-        if self.sent_folder is None:
+        if self.sent_folder is None or not self.copy_to_sent_folder:
             return
         try:
             self.sent_folder.append(raw, self.clock())

@@ -97,3 +97,18 @@ def smtp_server():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def dovecot():
+    """Yield a private Dovecot IMAP server with user bot/secret on 127.0.0.1."""
+    from tests.servers.dovecot import Dovecot, find_dovecot
+
+    binary = find_dovecot()
+    if binary is None:
+        unavailable("Dovecot (dovecot-imapd) is not installed")
+    server = Dovecot(binary).start()
+    try:
+        yield server
+    finally:
+        server.destroy()

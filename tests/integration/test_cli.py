@@ -128,3 +128,97 @@ def test_db_upgrade_reads_settings_from_dotenv_in_the_working_directory(tmp_path
     result = foibot("db", "upgrade", cwd=tmp_path, env={"DATABASE_URL": ""})
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "from-dotenv" / "foibot.sqlite3").exists()
+
+
+QUESTIONS_FILE = """1. Policies in place to enable remote working since 1 January 2020
+2. Number of new devices purchased:
+   a) Laptops
+   b) Tablet computers
+"""
+
+
+def test_request_new_then_send_queued_then_outbox(tmp_path, smtp_server):
+    questions = tmp_path / "questions.txt"
+    questions.write_text(QUESTIONS_FILE)
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_server.port),
+        "SMTP_SECURITY": "plain",
+        "MAIL_ADDRESS": "foibot@example.org",
+        "MAIL_SUBADDRESS_SEPARATOR": "+",
+    }
+    assert foibot("db", "upgrade", cwd=tmp_path, env=env).returncode == 0
+    created = foibot(
+        "request", "new",
+        "--authority", "London Borough of Barnet",
+        "--email", "foi@barnet.gov.uk",
+        "--title", "Remote working",
+        "--name", "Ada Lovelace",
+        "--questions", str(questions),
+        cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    reference = created.stdout.split()[0]
+    assert reference.startswith("FOI-")
+
+    listed = foibot("outbox", cwd=tmp_path, env=env)
+    assert "queued" in listed.stdout and "foi@barnet.gov.uk" in listed.stdout
+
+    sent = foibot("send-queued", cwd=tmp_path, env=env)
+    assert sent.stdout.strip() == "sent 1, to retry 0, failed 0"
+    [delivery] = smtp_server.deliveries
+    assert f"[{reference}]" in delivery.message["Subject"]
+    assert "   a) Laptops\n   b) Tablet computers" in delivery.text
+
+    listed = foibot("outbox", cwd=tmp_path, env=env)
+    assert " sent " in listed.stdout and "attempts 1" in listed.stdout
+
+
+def test_outbox_shows_why_a_message_failed(tmp_path, smtp_server):
+    smtp_server.handler.replies = ["550 5.7.1 Relaying denied"]
+    questions = tmp_path / "q.txt"
+    questions.write_text("1. Everything about parking fines in 2023\n")
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_server.port),
+        "SMTP_SECURITY": "plain",
+        "MAIL_ADDRESS": "foibot@example.org",
+    }
+    foibot("db", "upgrade", cwd=tmp_path, env=env)
+    foibot("request", "new", "--authority", "Council", "--email", "foi@council.gov.uk", "--title", "Fines",
+           "--name", "Ada Lovelace", "--questions", str(questions), cwd=tmp_path, env=env)  # fmt: skip
+    result = foibot("send-queued", cwd=tmp_path, env=env)
+    assert "failed 1" in result.stdout
+    listed = foibot("outbox", cwd=tmp_path, env=env).stdout
+    assert "failed" in listed and "reason: 550 5.7.1 Relaying denied" in listed
+
+
+def test_send_queued_names_every_missing_setting(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    foibot("db", "upgrade", cwd=tmp_path, env=env)
+    result = foibot("send-queued", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert "SMTP_HOST" in result.stderr and ".env.example" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_commands_on_an_unmigrated_database_say_to_upgrade(tmp_path):
+    result = foibot("outbox", cwd=tmp_path, env={"DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}"})
+    assert result.returncode == 2
+    assert "foibot db upgrade" in result.stderr
+
+
+def test_request_new_refuses_a_bad_address_and_empty_questions(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n")
+    bad = foibot("request", "new", "--authority", "A", "--email", "not-an-email", "--title", "T", "--name", "N",
+                 "--questions", str(empty), cwd=tmp_path)  # fmt: skip
+    assert bad.returncode == 2 and "not a valid email address" in bad.stderr
+    none = foibot("request", "new", "--authority", "A", "--email", "foi@a.gov.uk", "--title", "T", "--name", "N",
+                  "--questions", str(empty), cwd=tmp_path)  # fmt: skip
+    assert none.returncode == 2 and "no questions found" in none.stderr
+    missing = foibot("request", "new", "--authority", "A", "--email", "foi@a.gov.uk", "--title", "T", "--name", "N",
+                     "--questions", str(tmp_path / "nope.txt"), cwd=tmp_path)  # fmt: skip
+    assert missing.returncode == 2 and "cannot read it" in missing.stderr

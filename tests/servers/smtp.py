@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -40,6 +41,9 @@ class RecordingHandler:
 
     deliveries: list[Delivery] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)
+    # Called with the raw message before it is accepted, e.g. to file it in a
+    # Sent folder the way Gmail or Microsoft 365 do for their users.
+    on_accept: Callable[[bytes], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     arrived: threading.Condition = field(init=False)
 
@@ -52,6 +56,8 @@ class RecordingHandler:
                 reply = self.replies.pop(0)
                 if not reply.startswith("250"):
                     return reply
+            if self.on_accept is not None:
+                self.on_accept(envelope.original_content)
             self.deliveries.append(Delivery(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
             self.arrived.notify_all()
         return "250 OK: queued"

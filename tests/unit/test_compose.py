@@ -12,9 +12,10 @@ from foi.questions import Question
 from mail.compose import AddressError, Mailbox, Thread, compose, new_message_id, one_line, parse_address
 
 WHEN = dt.datetime(2024, 6, 4, 9, 30, tzinfo=dt.UTC)
+SUBADDRESSED = Mailbox("foibot@example.org", "+")
 
 
-def build(title="Remote working", name="Ada Lovelace", mailbox=Mailbox("foibot@example.org", "+"), thread=None):
+def build(title="Remote working", name="Ada Lovelace", mailbox=SUBADDRESSED, thread=None):
     to = letters.Addressing("London Borough of Barnet", name, "FOI-7K3M9Q", title)
     letter = letters.initial_request(FOIA, to, [Question("Policies", ("Laptops",))])
     message = compose(
