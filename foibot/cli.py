@@ -212,15 +212,124 @@ def send_queued(limit: Annotated[int | None, typer.Option(help="at most this man
 
 
 @app.command()
-def run() -> None:
-    """Run the bot, the outbox sender and the IMAP watcher."""
+def parse(
+    file: Annotated[str, typer.Argument(help="an .eml file")],
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Show what the mail parser sees in an email: headers, text, attachments, label, references."""
+    from foibot import inbound_report
+
+    raw = _read_bytes(file)
+    report = inbound_report.describe(raw, _settings().max_parse_bytes)
+    print(json.dumps(report, indent=2, ensure_ascii=False) if as_json else inbound_report.as_text(report))
+
+
+@app.command()
+def ingest(files: Annotated[list[str], typer.Argument(help=".eml files (backfills, mailbox exports)")]) -> None:
+    """Run emails through the same store → parse → match path as the watcher."""
+    from foibot import wiring
+
+    raws = [(path, _read_bytes(path)) for path in files]
     settings = _settings()
-    print(
-        "foibot: the database is ready at "
-        f"{_safe_url(settings.effective_database_url())}.\n"
-        "The Telegram bot, the outbox sender and the IMAP watcher are not built yet;\n"
-        "try `foibot deadline --law foia --received 2020-04-07` meanwhile."
-    )
+    db = _ready(lambda: wiring.database(settings))
+    processor = wiring.processor(settings, db)
+    for path, raw in raws:
+        result = processor.ingest(raw)
+        where = ", ".join(f"request {m.request_id} ({m.reason}, {m.status})" for m in result.matches) or "holding pen"
+        status = "already stored" if result.error == "already stored" else result.state
+        print(
+            f"{path}: message {result.message_id} {status}; {where}"
+            + (f"; label {result.label}" if result.label else "")
+        )
+
+
+held_app = typer.Typer(help="The holding pen: mail no request claimed.", invoke_without_command=True)
+app.add_typer(held_app, name="held")
+
+
+@held_app.callback()
+def held(ctx: typer.Context) -> None:
+    """List held messages (run `foibot held assign MSG REF` to resolve one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from foibot import wiring
+    from storage import inbox
+    from storage.models import FoiRequestRow
+
+    settings = _settings()
+    db = _ready(lambda: wiring.database(settings))
+    with db.unit_of_work() as session:
+        rows = inbox.held_messages(session)
+        if not rows:
+            print("The holding pen is empty.")
+            return
+        for row in rows:
+            when = row.sent_date or row.stored_at
+            print(f"{row.id:>6}  {when:%Y-%m-%d %H:%M}  {row.from_address or '?'}  {row.subject or '(no subject)'}")
+            for link in inbox.suggestions_for(session, row.id):
+                request = session.get(FoiRequestRow, link.request_id)
+                print(f"        suggested: {request.reference if request else link.request_id} ({link.reason})")
+            if row.label:
+                print(f"        label: {row.label}")
+
+
+@held_app.command("assign")
+def held_assign(
+    message: Annotated[int, typer.Argument(help="the held message's number")],
+    reference: Annotated[str, typer.Argument(help="our reference, e.g. FOI-7K3M9Q")],
+) -> None:
+    """Attach a held message to a request."""
+    from foi.references import normalize
+    from foibot import wiring
+    from mail.ingest import assign
+    from storage.models import MessageRow
+    from storage.requests import RequestNotFound, by_reference
+
+    canonical = normalize(reference)
+    if canonical is None:
+        fail(f"{reference!r} is not one of our references (like FOI-7K3M9Q)")
+    settings = _settings()
+    db = _ready(lambda: wiring.database(settings))
+    with db.unit_of_work() as session:
+        row = session.get(MessageRow, message)
+        if row is None or row.direction != "in":
+            fail(f"no incoming message {message}")
+        try:
+            request = by_reference(session, canonical)
+        except RequestNotFound as exc:
+            fail(str(exc))
+        assign(session, row.id, request.id, wiring.now())
+    print(f"message {message} attached to {canonical}")
+
+
+@app.command()
+def fetch() -> None:
+    """Connect to IMAP once, store and match everything new, and exit (for cron)."""
+    from foibot import wiring
+    from mail.errors import MailError
+
+    settings = _settings()
+    db = _ready(lambda: wiring.database(settings))
+    watcher = _ready(lambda: wiring.watcher(settings, db))
+    try:
+        stored = watcher.sync_once()
+    except MailError as exc:
+        fail(str(exc), 1)
+    print(f"stored {stored} new message{'s' if stored != 1 else ''}")
+
+
+@app.command()
+def run(
+    only: Annotated[str | None, typer.Option(help="run one part: bot, watch or send")] = None,
+) -> None:
+    """Run the bot, the outbox sender and the IMAP watcher in one process."""
+    from foibot import runner
+
+    if only is not None and only not in runner.PARTS:
+        fail(f"--only {only!r}: choose one of {', '.join(runner.PARTS)}")
+    settings = _settings()
+    code = runner.run(settings, only)
+    raise typer.Exit(code)
 
 
 def _settings():  # type: ignore[no-untyped-def]
@@ -238,6 +347,15 @@ def _ready(build):  # type: ignore[no-untyped-def]
         return build()
     except NotReady as exc:
         fail(f"{exc} — see .env.example")
+
+
+def _read_bytes(path: str) -> bytes:
+    """Return the bytes of ``path``, or exit with one line saying why it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        fail(f"{path}: cannot read it ({exc.strerror or exc})")
 
 
 def _read_text(path: str, flag: str) -> str:

@@ -9,9 +9,11 @@ from alembic.script import ScriptDirectory
 from foibot.settings import Settings
 from mail.compose import Mailbox
 from mail.imap import ImapConfig
+from mail.ingest import InboxProcessor
 from mail.sender import OutboxSender, RetryPolicy
 from mail.sent_folder import ImapSentFolder
 from mail.smtp import SmtpConfig, SmtpTransport
+from mail.watcher import MailboxWatcher
 from storage.db import Database, alembic_config, current_revision, open_database
 
 DEFAULT_PORTS = {
@@ -94,3 +96,12 @@ def sender(settings: Settings, db: Database) -> OutboxSender:
         policy=policy,
         copy_to_sent_folder=settings.imap_sent_append,
     )
+
+
+def processor(settings: Settings, db: Database) -> InboxProcessor:
+    """Build the store → parse → match path shared by the watcher and `foibot ingest`."""
+    return InboxProcessor(db, now, max_parse_bytes=settings.max_parse_bytes)
+
+
+def watcher(settings: Settings, db: Database, inbox_processor: InboxProcessor | None = None) -> MailboxWatcher:
+    return MailboxWatcher(imap_config(settings), db, inbox_processor or processor(settings, db), now)

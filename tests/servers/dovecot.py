@@ -106,6 +106,7 @@ userdb {{
             [self.binary, "-F", "-c", str(self.root / "dovecot.conf")],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group, so stop() can end every child
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -122,14 +123,20 @@ userdb {{
         raise RuntimeError(f"dovecot did not greet within {timeout}s: {self.log()}")
 
     def stop(self) -> None:
+        """Stop the server and every process it started (imap sessions outlive a SIGTERM'd master)."""
         if self.process is None:
             return
+        group = os.getpgid(self.process.pid)
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.process = None
 
     def restart(self) -> None:

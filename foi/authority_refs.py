@@ -1,0 +1,81 @@
+"""The authority's own references for a request, as they print them.
+
+Authorities write "Our ref: 6234788", "Our Reference: FOI2023/07335",
+"Case Ref: HC0226-2781", "Request reference - EIR/23/0456", or put a bare
+"FOI 34960" in the subject. "Your ref" is the requester's, never theirs, and
+our own references (``FOI-7K3M9Q``) are not the authority's either.
+"""
+
+from __future__ import annotations
+
+import re
+
+from foi.references import find_references
+
+_TOKEN = r"[A-Z0-9](?:[A-Z0-9/_.\-]|\s(?=\d)){1,40}[A-Z0-9]"
+_LABELLED = re.compile(
+    r"(?P<label>(?:\b(?:our|your|my|case|request|foi|eir|file|information\s+request|complaint|review)\s+)?"
+    r"(?:ref(?:erence)?\b\.?|case\b)(?:\s*(?:no\.?|number|num|id|#))?)"
+    rf"\s*(?:[:#\-–—=]+\s*|\s+)(?P<ref>{_TOKEN})",
+    re.IGNORECASE,
+)
+_PREFIXED = re.compile(
+    r"(?<![A-Z0-9])(?P<ref>(?:FOI|FOIA|FOISA|EIR|EISR|IR|RFI|FOIR|REQ|CASE)"
+    r"(?:[ \-/_.]?\d{2,}|[ \-/_.]?\d{1,4}[/\-_.][A-Z0-9]{2,})(?:[/\-_.][A-Z0-9]+)*)(?![A-Z0-9])",
+    re.IGNORECASE,
+)
+_WORDS_NOT_REFS = {"number", "request", "requests", "the", "your", "our", "and", "for", "this"}
+
+
+_KIND_PREFIX = re.compile(r"^(?:FOIA|FOISA|FOIR|FOI|EISR|EIR|CASE|REQ|RFI|IR)(?=\d)")
+
+
+def normalize_authority_ref(reference: str) -> str:
+    """Return the form used to compare references: letters and digits, upper case, no kind prefix.
+
+    "FOI 34960", "FOI-34960" and "34960" are the same reference to an officer.
+    """
+    compact = re.sub(r"[^0-9A-Z]", "", reference.upper())
+    stripped = _KIND_PREFIX.sub("", compact)
+    return stripped if len(stripped) >= 4 else compact
+
+
+def _clean(candidate: str) -> str | None:
+    ref = candidate.strip(" .-/_")
+    if not re.search(r"\d", ref) or len(normalize_authority_ref(ref)) < 4:
+        return None
+    if ref.lower() in _WORDS_NOT_REFS:
+        return None
+    # A date is not a reference ("Ref: 09/04/2020").
+    if re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}", ref):
+        return None
+    return ref
+
+
+def find_authority_refs(text: str) -> list[str]:
+    """Return the authority's references in ``text``, as printed, in order, without repeats."""
+    ours = {normalize_authority_ref(r) for r in find_references(text)}
+    found: list[str] = []
+    seen: set[str] = set()
+
+    def keep(candidate: str) -> None:
+        ref = _clean(candidate)
+        if ref is None:
+            return
+        key = normalize_authority_ref(ref)
+        if key in ours or any(key in o or o in key for o in ours):
+            return
+        if any(key.endswith(k) or k.endswith(key) for k in seen):
+            return  # "Case 1970/1234" and "1970/1234" are one reference
+        seen.add(key)
+        found.append(ref)
+
+    for match in _LABELLED.finditer(text):
+        label = match.group("label").lower()
+        if label.startswith(("your", "my")):
+            seen.add(normalize_authority_ref(match.group("ref")))
+            continue
+        keep(match.group("ref"))
+    for match in _PREFIXED.finditer(text):
+        keep(match.group("ref"))
+    return found

@@ -1,0 +1,212 @@
+"""From raw bytes to a message attached to its request (or held): store → parse → match.
+
+The watcher and ``foibot ingest`` share this path. Storing comes first and is
+committed on its own; processing happens in a second transaction, so a crash
+or a parser surprise leaves the raw message safely ``stored`` (processed on
+the next pass) or ``failed`` with the error kept for triage — never lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from foi.authority_refs import find_authority_refs, normalize_authority_ref
+from foi.lifecycle import Event, can
+from mail.autoreply import BOUNCE, label_for
+from mail.headers import header_message_id
+from mail.matching import ATTACHED, Match, match
+from mail.parse import DEFAULT_MAX_BYTES, ParsedMessage, parse_message
+from storage import inbox
+from storage.db import Database
+from storage.models import Attachment, FoiRequestRow, MessageLink, MessageRow
+from storage.requests import add_event, transition
+
+log = logging.getLogger(__name__)
+
+MAX_STORED_TEXT = 500_000
+
+# Called inside the processing transaction for each request a message is attached to.
+AttachHook = Callable[[Session, FoiRequestRow, MessageRow, ParsedMessage], None]
+
+
+@dataclass
+class Processed:
+    message_id: int
+    state: str
+    label: str | None
+    matches: list[Match] = field(default_factory=list)
+    error: str | None = None
+
+
+class InboxProcessor:
+    """Parses stored messages and attaches them to requests."""
+
+    def __init__(
+        self,
+        database: Database,
+        clock: Callable[[], dt.datetime],
+        max_parse_bytes: int = DEFAULT_MAX_BYTES,
+        on_attach: list[AttachHook] | None = None,
+        on_processed: list[Callable[[Processed], None]] | None = None,
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.max_parse_bytes = max_parse_bytes
+        self.on_attach = on_attach or []
+        self.on_processed = on_processed or []
+
+    def ingest(self, raw: bytes) -> Processed:
+        """Store ``raw`` (once) and process it; return what became of it."""
+        with self.database.unit_of_work() as session:
+            stored = inbox.store_raw(session, raw, header_message_id(raw), self.clock())
+        if not stored.is_new:
+            with self.database.unit_of_work() as session:
+                row = session.get(MessageRow, stored.message_id)
+                assert row is not None
+                if row.state != inbox.STORED:
+                    return Processed(row.id, row.state, row.label, error="already stored")
+        return self.process(stored.message_id)
+
+    def process_pending(self) -> list[Processed]:
+        """Process every stored, unprocessed message, oldest first."""
+        done = []
+        while True:
+            with self.database.unit_of_work() as session:
+                ids = inbox.pending_ids(session)
+            if not ids:
+                return done
+            done.extend(self.process(message_id) for message_id in ids)
+
+    def process(self, message_id: int) -> Processed:
+        """Parse, label and match one stored message; failures are kept on the message."""
+        try:
+            with self.database.unit_of_work() as session:
+                row = session.get(MessageRow, message_id)
+                assert row is not None and row.raw is not None
+                parsed = parse_message(row.raw, self.max_parse_bytes)
+                result = self._apply(session, row, parsed)
+        except Exception as exc:
+            log.exception("processing message %s failed; kept for triage", message_id)
+            error = f"{exc.__class__.__name__}: {exc}"[:500]
+            with self.database.unit_of_work() as session:
+                row = session.get(MessageRow, message_id)
+                if row is not None:
+                    row.state = inbox.FAILED
+                    row.parse_notes = [*(row.parse_notes or []), f"processing failed: {error}"]
+            result = Processed(message_id, inbox.FAILED, None, error=error)
+        for callback in self.on_processed:
+            try:
+                callback(result)
+            except Exception:
+                log.exception("a listener failed on message %s", message_id)
+        return result
+
+    def _apply(self, session: Session, row: MessageRow, parsed: ParsedMessage) -> Processed:
+        label = label_for(parsed)
+        row.subject = parsed.subject
+        row.from_address = parsed.from_address
+        row.to_addresses = parsed.recipients
+        row.sent_date = parsed.date
+        row.in_reply_to = " ".join(parsed.in_reply_to) or None
+        row.references = " ".join(parsed.references) or None
+        row.parsed_text = parsed.text[:MAX_STORED_TEXT]
+        row.parse_notes = list(parsed.notes)
+        row.oversized = parsed.oversized
+        row.label = label
+        session.execute(delete(Attachment).where(Attachment.message_id == row.id))
+        for position, attachment in enumerate(parsed.attachments):
+            session.add(
+                Attachment(
+                    message_id=row.id,
+                    position=position,
+                    filename=(attachment.filename or None) and attachment.filename[:500],
+                    content_type=attachment.content_type[:255],
+                    size=attachment.size,
+                    sha256=attachment.sha256,
+                    extracted_text=(attachment.text or None) and attachment.text[:MAX_STORED_TEXT],
+                    note=attachment.note,
+                )
+            )
+        matches = match(parsed, inbox.SqlMatchLookup(session), label)
+        existing = {link.request_id: link for link in inbox.links_of(session, row.id, ("attached", "suggested"))}
+        for found in matches:
+            if found.request_id not in existing:
+                session.add(
+                    MessageLink(
+                        message_id=row.id, request_id=found.request_id, reason=found.reason, status=found.status
+                    )
+                )
+        session.flush()
+        attached = [m for m in matches if m.status == ATTACHED]
+        row.state = inbox.MATCHED if attached else inbox.HELD
+        now = self.clock()
+        for found in attached:
+            request = session.get(FoiRequestRow, found.request_id)
+            assert request is not None
+            self._attach(session, request, row, parsed, label, found, now)
+        for found in matches:
+            if found.status != ATTACHED:
+                request = session.get(FoiRequestRow, found.request_id)
+                assert request is not None
+                add_event(
+                    session, request, now, "held",
+                    f"a message from {parsed.from_address or 'an unknown sender'} may belong here: {found.note}",
+                    message_id=row.id, reason=found.reason,
+                )  # fmt: skip
+        return Processed(row.id, row.state, label, matches)
+
+    def _attach(
+        self,
+        session: Session,
+        request: FoiRequestRow,
+        row: MessageRow,
+        parsed: ParsedMessage,
+        label: str | None,
+        found: Match,
+        now: dt.datetime,
+    ) -> None:
+        kind = {"bounce": "bounce", "auto_reply": "automatic reply"}.get(label or "", "reply")
+        add_event(
+            session, request, now, "received",
+            f"{kind} from {parsed.from_address or 'unknown sender'}: {parsed.subject[:120]}",
+            message_id=row.id, reason=found.reason,
+        )  # fmt: skip
+        if label == BOUNCE:
+            if can(request.status, Event.BOUNCE):
+                transition(session, request, Event.BOUNCE, now, "the request bounced: it was not delivered")
+            return
+        printed = find_authority_refs(f"{parsed.subject}\n{parsed.text[:20000]}")
+        learned = inbox.learn_authority_refs(
+            session, request.id, [(ref, normalize_authority_ref(ref)) for ref in printed], row.id
+        )
+        if learned:
+            add_event(
+                session, request, now, "authority_reference",
+                f"the authority's reference: {', '.join(learned)}", message_id=row.id, references=learned,
+            )  # fmt: skip
+        for hook in self.on_attach:
+            hook(session, request, row, parsed)
+
+
+def assign(session: Session, message_id: int, request_id: int, now: dt.datetime) -> MessageLink:
+    """Attach a held message to a request on a person's word (reason ``user``)."""
+    link = session.scalar(
+        select(MessageLink).where(MessageLink.message_id == message_id, MessageLink.request_id == request_id)
+    )
+    if link is None:
+        link = MessageLink(message_id=message_id, request_id=request_id, reason="user", status=ATTACHED)
+        session.add(link)
+    else:
+        link.status = ATTACHED
+    row = session.get(MessageRow, message_id)
+    request = session.get(FoiRequestRow, request_id)
+    assert row is not None and request is not None
+    row.state = inbox.MATCHED
+    add_event(session, request, now, "received", f"message {message_id} attached by hand", message_id=message_id)
+    return link

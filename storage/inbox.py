@@ -1,0 +1,272 @@
+"""Incoming mail in the database: raw storage, mailbox cursors, lookups for matching.
+
+Storing a message's raw bytes and advancing the mailbox cursor happen in the
+caller's one transaction, before any parsing. The same message delivered
+twice (same Message-ID and bytes) is stored once; a new UIDVALIDITY epoch
+records new UIDs against the messages already kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from foi.lifecycle import OPEN
+from storage.models import (
+    AuthorityDomain,
+    AuthorityReference,
+    AuthorityRow,
+    FoiRequestRow,
+    MailboxSync,
+    MailboxUid,
+    MessageLink,
+    MessageRow,
+)
+
+STORED, PARSED, MATCHED, HELD, FAILED = "stored", "parsed", "matched", "held", "failed"
+
+
+@dataclass(frozen=True)
+class Stored:
+    message_id: int
+    is_new: bool
+
+
+def store_raw(session: Session, raw: bytes, header_id: str | None, now: dt.datetime) -> Stored:
+    """Keep ``raw`` whole unless the same message (Message-ID and bytes) is already kept."""
+    digest = hashlib.sha256(raw).hexdigest()
+    existing = session.scalar(
+        select(MessageRow.id).where(
+            MessageRow.raw_sha256 == digest,
+            MessageRow.direction == "in",
+            MessageRow.message_id_header == header_id if header_id else MessageRow.message_id_header.is_(None),
+        )
+    )
+    if existing is not None:
+        return Stored(existing, False)
+    row = MessageRow(
+        direction="in",
+        raw=raw,
+        raw_sha256=digest,
+        size=len(raw),
+        message_id_header=header_id,
+        stored_at=now,
+        state=STORED,
+    )
+    session.add(row)
+    session.flush()
+    return Stored(row.id, True)
+
+
+# --- mailbox cursors ----------------------------------------------------------
+
+
+def cursor(session: Session, account: str, folder: str) -> MailboxSync | None:
+    return session.scalar(select(MailboxSync).where(MailboxSync.account == account, MailboxSync.folder == folder))
+
+
+def start_epoch(session: Session, account: str, folder: str, uidvalidity: int) -> MailboxSync:
+    """Return the folder's cursor for ``uidvalidity``, starting from UID 0 when the epoch is new."""
+    sync = cursor(session, account, folder)
+    if sync is None:
+        sync = MailboxSync(account=account, folder=folder, uidvalidity=uidvalidity, last_uid=0)
+        session.add(sync)
+    elif sync.uidvalidity != uidvalidity:
+        sync.uidvalidity = uidvalidity
+        sync.last_uid = 0
+    session.flush()
+    return sync
+
+
+def store_fetched(
+    session: Session,
+    account: str,
+    folder: str,
+    uidvalidity: int,
+    uid: int,
+    raw: bytes,
+    header_id: str | None,
+    now: dt.datetime,
+) -> Stored:
+    """Store one fetched message and move the cursor past it, in the caller's transaction."""
+    stored = store_raw(session, raw, header_id, now)
+    already = session.scalar(
+        select(MailboxUid.id).where(
+            MailboxUid.account == account,
+            MailboxUid.folder == folder,
+            MailboxUid.uidvalidity == uidvalidity,
+            MailboxUid.uid == uid,
+        )
+    )
+    if already is None:
+        session.add(
+            MailboxUid(account=account, folder=folder, uidvalidity=uidvalidity, uid=uid, message_id=stored.message_id)
+        )
+    sync = cursor(session, account, folder)
+    assert sync is not None and sync.uidvalidity == uidvalidity
+    sync.last_uid = max(sync.last_uid, uid)
+    return stored
+
+
+def pending_ids(session: Session, limit: int = 500) -> list[int]:
+    """Return incoming messages stored but not yet processed, oldest first."""
+    return list(
+        session.scalars(
+            select(MessageRow.id)
+            .where(MessageRow.direction == "in", MessageRow.state == STORED)
+            .order_by(MessageRow.id)
+            .limit(limit)
+        )
+    )
+
+
+# --- lookups for the matching cascade ---------------------------------------------
+
+
+def _domain_of(address: str) -> str:
+    return address.rpartition("@")[2].lower()
+
+
+def _domain_matches(domain: str, known: str) -> bool:
+    return domain == known or domain.endswith("." + known)
+
+
+class SqlMatchLookup:
+    """The matching cascade's questions, answered with SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def requests_for_message_ids(self, ids: list[str]) -> list[int]:
+        if not ids:
+            return []
+        rows = self.session.scalars(
+            select(MessageLink.request_id)
+            .join(MessageRow, MessageRow.id == MessageLink.message_id)
+            .where(MessageRow.message_id_header.in_(ids), MessageLink.status == "attached")
+            .distinct()
+        )
+        return list(rows)
+
+    def requests_for_references(self, references: list[str]) -> list[int]:
+        if not references:
+            return []
+        found = self.session.execute(
+            select(FoiRequestRow.reference, FoiRequestRow.id).where(FoiRequestRow.reference.in_(references))
+        ).all()
+        order = {ref: position for position, ref in enumerate(references)}
+        return [request_id for _, request_id in sorted(found, key=lambda row: order[row[0]])]
+
+    def requests_for_authority_refs(self, normalized: list[str]) -> list[int]:
+        if not normalized:
+            return []
+        rows = self.session.scalars(
+            select(AuthorityReference.request_id).where(AuthorityReference.normalized.in_(normalized)).distinct()
+        )
+        return list(rows)
+
+    def is_known_sender(self, request_id: int, address: str) -> bool:
+        domain = _domain_of(address)
+        domains = self.session.scalars(
+            select(AuthorityDomain.domain)
+            .join(FoiRequestRow, FoiRequestRow.authority_id == AuthorityDomain.authority_id)
+            .where(FoiRequestRow.id == request_id)
+        )
+        if any(_domain_matches(domain, known) for known in domains):
+            return True
+        seen = self.session.scalar(
+            select(func.count(MessageRow.id))
+            .join(MessageLink, MessageLink.message_id == MessageRow.id)
+            .where(
+                MessageLink.request_id == request_id,
+                MessageLink.status == "attached",
+                MessageRow.direction == "in",
+                func.lower(MessageRow.from_address) == address.lower(),
+            )
+        )
+        return bool(seen)
+
+    def single_open_request_for_domain(self, domain: str) -> int | None:
+        parts = domain.split(".")
+        suffixes = [".".join(parts[i:]) for i in range(len(parts) - 1)]
+        authorities = list(
+            self.session.scalars(
+                select(AuthorityDomain.authority_id).where(AuthorityDomain.domain.in_(suffixes)).distinct()
+            )
+        )
+        if len(authorities) != 1:
+            return None
+        requests = list(
+            self.session.scalars(
+                select(FoiRequestRow.id)
+                .where(
+                    FoiRequestRow.authority_id == authorities[0],
+                    FoiRequestRow.status.in_([s.value for s in OPEN]),
+                    FoiRequestRow.reference.is_not(None),
+                )
+                .limit(2)
+            )
+        )
+        return requests[0] if len(requests) == 1 else None
+
+
+def learn_authority_refs(
+    session: Session, request_id: int, references: list[tuple[str, str]], message_id: int
+) -> list[str]:
+    """Keep new (printed, normalized) authority references for the request; return the new ones."""
+    known = set(
+        session.scalars(select(AuthorityReference.normalized).where(AuthorityReference.request_id == request_id))
+    )
+    added = []
+    for printed, normalized in references:
+        if normalized in known or len(normalized) < 4:
+            continue
+        session.add(
+            AuthorityReference(
+                request_id=request_id, reference=printed[:100], normalized=normalized[:100],
+                learned_from_message_id=message_id,
+            )
+        )  # fmt: skip
+        known.add(normalized)
+        added.append(printed)
+    return added
+
+
+def held_messages(session: Session, limit: int = 100) -> list[MessageRow]:
+    """Return incoming messages not attached to any request, newest first."""
+    attached = select(MessageLink.message_id).where(MessageLink.status == "attached")
+    return list(
+        session.scalars(
+            select(MessageRow)
+            .where(MessageRow.direction == "in", MessageRow.id.not_in(attached), MessageRow.state != STORED)
+            .order_by(MessageRow.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def authority_of(session: Session, request_id: int) -> AuthorityRow | None:
+    request = session.get(FoiRequestRow, request_id)
+    return request.authority if request else None
+
+
+def suggestions_for(session: Session, message_id: int) -> list[MessageLink]:
+    return list(
+        session.scalars(
+            select(MessageLink).where(MessageLink.message_id == message_id, MessageLink.status == "suggested")
+        )
+    )
+
+
+def links_of(session: Session, message_id: int, statuses: tuple[str, ...] = ("attached",)) -> list[MessageLink]:
+    return list(
+        session.scalars(
+            select(MessageLink).where(
+                MessageLink.message_id == message_id, or_(*[MessageLink.status == s for s in statuses])
+            )
+        )
+    )
