@@ -19,6 +19,7 @@ from mail.headers import decode_bytes
 
 # pypdf logs every oddity of a broken PDF as a warning; a bad file becomes a note instead.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
+logging.getLogger("tnefparse").setLevel(logging.ERROR)
 
 MAX_TEXT_CHARS = 1_000_000
 MAX_PDF_PAGES = 300

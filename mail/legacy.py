@@ -62,9 +62,12 @@ def unpack_tnef(data: bytes) -> tuple[list[Unpacked], str | None]:
     from tnefparse import TNEF
 
     try:
-        tnef = TNEF(data)
+        tnef = TNEF(data, do_checksum=False)
     except Exception as exc:  # tnefparse raises plain Exceptions on truncated data
         raise ValueError(f"unreadable TNEF: {exc}") from exc
+    # Outlook's own checksums are not always right, so only missing data counts as damage.
+    if any(not a.data for a in tnef.attachments):
+        raise ValueError("damaged TNEF: an attachment has no data (truncated?)")
     files = []
     for attachment in tnef.attachments:
         name = attachment.long_filename() or attachment.name or "attachment"

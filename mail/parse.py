@@ -95,7 +95,11 @@ def parse_message(raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedMessa
     except Exception as exc:
         parsed.notes.append(f"stopped reading the MIME structure ({exc.__class__.__name__}: {exc})"[:300])
         parsed.attachments.append(_attachment("message.eml", "message/rfc822", raw, note="MIME not fully readable"))
-    parsed.text = walker.body_text()
+    parsed.text = _without_nul(walker.body_text()) or ""
+    parsed.subject = _without_nul(parsed.subject) or ""
+    for attachment in parsed.attachments:
+        attachment.text = _without_nul(attachment.text)
+        attachment.filename = _without_nul(attachment.filename)
     _note_defects(message, parsed)
     return parsed
 
@@ -175,10 +179,10 @@ class _Walker:
 
     def body_text(self) -> str:
         if self.plain:
-            text = "\n\n".join(t.strip("\n") for t in self.plain if t.strip())
+            text = "\n\n".join(_lf(t).strip("\n") for t in self.plain if t.strip())
             if _is_html(text):
                 return html_to_text(text)  # HTML pasted into text/plain
-            return text.replace("\r\n", "\n")
+            return text
         if self.html:
             return "\n\n".join(html_to_text(h) for h in self.html)
         return ""
@@ -356,6 +360,15 @@ def _payload(part: Message, parsed: ParsedMessage) -> bytes:
             return raw.encode("utf-8", "surrogateescape")
         return b""
     return data
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _without_nul(text: str | None) -> str | None:
+    # PostgreSQL text cannot hold NUL, and no reader wants it (TNEF bodies carry it).
+    return text.replace("\x00", "") if text else text
 
 
 def _is_html(text: str) -> bool:
