@@ -79,3 +79,28 @@ def find_authority_refs(text: str) -> list[str]:
     for match in _PREFIXED.finditer(text):
         keep(match.group("ref"))
     return found
+
+
+# A run of letters and digits (joined by / - _ .) that holds at least one digit.
+_CANDIDATE = re.compile(
+    r"(?<![A-Z0-9])(?=[A-Z0-9/\-_.]*\d)[A-Z0-9](?:[A-Z0-9]|[/\-_.](?=[A-Z0-9]))*(?![A-Z0-9])", re.IGNORECASE
+)
+
+
+def reference_tokens(text: str, limit: int = 2000) -> list[str]:
+    """Return the normalized form of every token in ``text`` that could be a known reference.
+
+    Used to look for references the authority gave before, however they are
+    written this time ("FOI request 6234788" holds "6234788").
+    """
+    tokens: dict[str, None] = {}
+    for match in _CANDIDATE.finditer(text):
+        token = match.group(0)
+        if not any(ch.isdigit() for ch in token):
+            continue  # the look-ahead can see a digit beyond a trailing separator
+        key = normalize_authority_ref(token)
+        if len(key) >= 4:
+            tokens[key] = None
+            if len(tokens) >= limit:
+                break
+    return list(tokens)

@@ -109,6 +109,7 @@ class InboxProcessor:
 
     def _apply(self, session: Session, row: MessageRow, parsed: ParsedMessage) -> Processed:
         label = label_for(parsed)
+        first_time = row.state == inbox.STORED
         row.subject = parsed.subject
         row.from_address = parsed.from_address
         row.to_addresses = parsed.recipients
@@ -119,7 +120,8 @@ class InboxProcessor:
         row.parse_notes = list(parsed.notes)
         row.oversized = parsed.oversized
         row.label = label
-        session.execute(delete(Attachment).where(Attachment.message_id == row.id))
+        if not first_time:  # processing again: start from a clean slate
+            session.execute(delete(Attachment).where(Attachment.message_id == row.id))
         for position, attachment in enumerate(parsed.attachments):
             session.add(
                 Attachment(
@@ -134,7 +136,11 @@ class InboxProcessor:
                 )
             )
         matches = match(parsed, inbox.SqlMatchLookup(session), label)
-        existing = {link.request_id: link for link in inbox.links_of(session, row.id, ("attached", "suggested"))}
+        existing = (
+            {}
+            if first_time
+            else {link.request_id: link for link in inbox.links_of(session, row.id, ("attached", "suggested"))}
+        )
         for found in matches:
             if found.request_id not in existing:
                 session.add(

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from foi.authority_refs import find_authority_refs, normalize_authority_ref
+from foi.authority_refs import find_authority_refs, normalize_authority_ref, reference_tokens
 from foi.references import find_references
 from mail.parse import ParsedMessage
 
@@ -73,6 +73,7 @@ def candidates(message: ParsedMessage, lookup: MatchLookup) -> tuple[str, list[i
     if our_refs and (found := lookup.requests_for_references(our_refs)):
         return "our_reference", found
     theirs = [normalize_authority_ref(ref) for ref in find_authority_refs(searchable)]
+    theirs += [token for token in reference_tokens(searchable) if token not in theirs]
     if theirs and (found := lookup.requests_for_authority_refs(theirs)):
         return "authority_reference", found
     return None

@@ -153,17 +153,19 @@ class MailboxWatcher:
             for start in range(0, len(uids), FETCH_BATCH):
                 batch = uids[start : start + FETCH_BATCH]
                 fetched = client.fetch(batch, ["BODY.PEEK[]"])
-                for uid in batch:
-                    data = fetched.get(uid, {})
-                    raw = data.get(b"BODY[]")
-                    if raw is None:
-                        continue  # expunged between SEARCH and FETCH
-                    with self.database.unit_of_work() as session:
+                # One transaction per batch: the messages and the cursor past them
+                # are committed together, or not at all.
+                with self.database.unit_of_work() as session:
+                    for uid in batch:
+                        raw = fetched.get(uid, {}).get(b"BODY[]")
+                        if raw is None:
+                            continue  # expunged between SEARCH and FETCH
                         result = inbox.store_fetched(
                             session, account, folder, uidvalidity, uid, raw, header_message_id(raw), self.clock()
                         )
-                    stored += int(result.is_new)
-                    last_uid = uid
+                        stored += int(result.is_new)
+                    last_uid = max(last_uid, batch[-1])
+                    inbox.advance_cursor(session, account, folder, uidvalidity, last_uid)
                 self.processor.process_pending()
         return stored
 

@@ -92,7 +92,7 @@ def store_fetched(
     header_id: str | None,
     now: dt.datetime,
 ) -> Stored:
-    """Store one fetched message and move the cursor past it, in the caller's transaction."""
+    """Store one fetched message under its UID, in the caller's transaction (with the cursor move)."""
     stored = store_raw(session, raw, header_id, now)
     already = session.scalar(
         select(MailboxUid.id).where(
@@ -106,10 +106,14 @@ def store_fetched(
         session.add(
             MailboxUid(account=account, folder=folder, uidvalidity=uidvalidity, uid=uid, message_id=stored.message_id)
         )
+    return stored
+
+
+def advance_cursor(session: Session, account: str, folder: str, uidvalidity: int, last_uid: int) -> None:
+    """Move the folder's cursor to ``last_uid`` within the current epoch."""
     sync = cursor(session, account, folder)
     assert sync is not None and sync.uidvalidity == uidvalidity
-    sync.last_uid = max(sync.last_uid, uid)
-    return stored
+    sync.last_uid = max(sync.last_uid, last_uid)
 
 
 def pending_ids(session: Session, limit: int = 500) -> list[int]:

@@ -398,7 +398,7 @@ def _with_attachment(content_type: str, filename: str, data: bytes, extra: str =
         From: FOI Team <foi@council.gov.uk>
         To: foibot@example.org
         Subject: Re: Freedom of Information request - Budgets
-        Message-ID: <attach-{filename.replace(' ', '-')}@council.gov.uk>
+        Message-ID: <attach-{filename.replace(" ", "-")}@council.gov.uk>
         Date: Thu, 20 Jun 2024 15:00:00 +0100
         MIME-Version: 1.0
         Content-Type: multipart/mixed; boundary="MIX"
@@ -457,7 +457,9 @@ def tnef_truncated() -> bytes:
 
 @fixture
 def outlook_template_octet_stream() -> bytes:
-    return _with_attachment("application/octet-stream", "Request form.oft", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    return _with_attachment(
+        "application/octet-stream", "Request form.oft", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64
+    )
 
 
 @fixture
@@ -647,7 +649,8 @@ def apple_mail_nested_alternative() -> bytes:
 
 @fixture
 def non_utf8_filename() -> bytes:
-    head = crlf(f"""
+    head = crlf(
+        f"""
         From: FOI Team <foi@council.gov.uk>
         To: foibot@example.org
         Subject: spreadsheet
@@ -666,7 +669,9 @@ def non_utf8_filename() -> bytes:
 
         {b64(b"not really a spreadsheet")}
         --N--
-        """, encoding="latin-1")
+        """,
+        encoding="latin-1",
+    )
     return head
 
 
@@ -721,7 +726,8 @@ def no_body_only_xlsx() -> bytes:
 
 @fixture
 def iso8859_2_split_subject() -> bytes:
-    return crlf("""
+    return crlf(
+        """
         From: Urzad <foi@urzad.example.pl>
         To: foibot@example.org
         Subject: =?iso-8859-2?Q?RE:_Wniosek_o_informacj=EA?= =?iso-8859-2?Q?_publiczn=B1?=
@@ -731,12 +737,15 @@ def iso8859_2_split_subject() -> bytes:
         Content-Transfer-Encoding: 8bit
 
         Odpowied\xbc w za\xb3\xb1czniku.
-        """, encoding="latin-1")
+        """,
+        encoding="latin-1",
+    )
 
 
 @fixture
 def mislabelled_latin1_smart_quotes() -> bytes:
-    return crlf("""
+    return crlf(
+        """
         From: FOI Team <foi@council.gov.uk>
         To: foibot@example.org
         Subject: some FOI request
@@ -746,7 +755,9 @@ def mislabelled_latin1_smart_quotes() -> bytes:
         Content-Transfer-Encoding: 8bit
 
         We \x93hold\x94 the information \x96 it\x92s attached.
-        """, encoding="latin-1")
+        """,
+        encoding="latin-1",
+    )
 
 
 @fixture
@@ -895,7 +906,8 @@ def html_only_x_autoreply() -> bytes:
         MIME-Version: 1.0
         Content-Type: text/html; charset=utf-8
 
-        <html><body><h1>Danke</h1><p>Wir haben Ihre <a href="https://sender.example.de/faq">Anfrage</a> erhalten.</p></body></html>
+        <html><body><h1>Danke</h1>
+        <p>Wir haben Ihre <a href="https://sender.example.de/faq">Anfrage</a> erhalten.</p></body></html>
         """)
 
 

@@ -222,3 +222,80 @@ def test_request_new_refuses_a_bad_address_and_empty_questions(tmp_path):
     missing = foibot("request", "new", "--authority", "A", "--email", "foi@a.gov.uk", "--title", "T", "--name", "N",
                      "--questions", str(tmp_path / "nope.txt"), cwd=tmp_path)  # fmt: skip
     assert missing.returncode == 2 and "cannot read it" in missing.stderr
+
+
+def write_fixture(tmp_path, name, raw=None):
+    from tests.mail_fixtures import FIXTURES
+
+    path = tmp_path / f"{name}.eml"
+    path.write_bytes(raw if raw is not None else FIXTURES[name]())
+    return path
+
+
+def test_parse_json_prints_what_the_parser_sees(tmp_path):
+    path = write_fixture(tmp_path, "apple_mail_nested_alternative")
+    result = foibot("parse", str(path), "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"subject", "from", "date", "text", "attachments", "label", "our_refs", "authority_refs"} <= set(data)
+    assert data["subject"] == "Decision"
+    assert data["text"] == "Please find the decision attached."
+    assert [a["filename"] for a in data["attachments"]] == ["2024-040 Decision.pdf", "Review Rights.pdf"]
+    assert data["attachments"][0]["content_type"] == "application/pdf"
+    assert data["attachments"][0]["text_chars"] > 10
+    assert data["label"] is None
+
+
+def test_parse_labels_a_bounce_and_finds_references(tmp_path):
+    from foi.references import new_reference
+    from tests.mail_fixtures import FIXTURES, with_reference
+
+    reference = new_reference()
+    path = write_fixture(tmp_path, "exim_bounce", with_reference(FIXTURES["exim_bounce"](), reference))
+    data = json.loads(foibot("parse", str(path), "--json", cwd=tmp_path).stdout)
+    assert data["label"] == "bounce"
+    assert data["our_refs"] == [reference]
+    plain = write_fixture(tmp_path, "plain_reply")
+    assert json.loads(foibot("parse", str(plain), "--json", cwd=tmp_path).stdout)["authority_refs"] == ["6234788"]
+
+
+def test_parse_of_a_malformed_email_is_not_an_error(tmp_path):
+    path = write_fixture(tmp_path, "garbage")
+    result = foibot("parse", str(path), "--json", cwd=tmp_path)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["subject"] == ""
+
+
+def test_parse_of_an_unreadable_file_is_one_line_and_exit_2(tmp_path):
+    result = foibot("parse", str(tmp_path / "missing.eml"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "cannot read it" in result.stderr
+
+
+def test_ingest_then_held_then_assign(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "MAIL_ADDRESS": "foibot@example.org"}
+    foibot("db", "upgrade", cwd=tmp_path, env=env)
+    questions = tmp_path / "q.txt"
+    questions.write_text("1. Number of parking fines issued in 2023\n")
+    created = foibot("request", "new", "--authority", "Council", "--email", "foi@council.gov.uk", "--title", "Fines",
+                     "--name", "Ada Lovelace", "--questions", str(questions), cwd=tmp_path, env=env)  # fmt: skip
+    reference = created.stdout.split()[0]
+
+    path = write_fixture(tmp_path, "webshield_bounce")
+    first = foibot("ingest", str(path), cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "holding pen" in first.stdout and "label bounce" in first.stdout
+    again = foibot("ingest", str(path), cwd=tmp_path, env=env)
+    assert "already stored" in again.stdout
+
+    held = foibot("held", cwd=tmp_path, env=env)
+    assert "Returned Mail: Error During Delivery" in held.stdout
+    message_number = held.stdout.split()[0]
+
+    assigned = foibot("held", "assign", message_number, reference.lower(), cwd=tmp_path, env=env)
+    assert assigned.returncode == 0, assigned.stderr
+    assert f"attached to {reference}" in assigned.stdout
+    assert "empty" in foibot("held", cwd=tmp_path, env=env).stdout
+
+    wrong = foibot("held", "assign", message_number, "FOI-AAAAAA", cwd=tmp_path, env=env)
+    assert wrong.returncode == 2

@@ -1,0 +1,206 @@
+"""Ingest throughput from a real Dovecot mailbox, and matching time at scale.
+
+    .venv/bin/python bench/ingest.py [--messages 2000] [--requests 1000 100000]
+
+1. Appends N messages to a private Dovecot, then in the same run times a bare
+   imapclient FETCH of all of them and the whole foibot path (FETCH → store
+   → parse → match, SQLite), and prints both rates and their ratio.
+2. Fills a database with R requests (references, authority references, sent
+   messages) and times matching one reply by thread, by our reference, by an
+   authority reference and by nothing at all (median of 25 runs each).
+Needs Dovecot (dovecot-imapd) installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert  # noqa: E402
+
+from foi.references import new_reference  # noqa: E402
+from mail.imap import connect, logout  # noqa: E402
+from mail.ingest import InboxProcessor  # noqa: E402
+from mail.matching import match  # noqa: E402
+from mail.parse import parse_message  # noqa: E402
+from mail.watcher import MailboxWatcher  # noqa: E402
+from storage.db import open_database, upgrade  # noqa: E402
+from storage.inbox import SqlMatchLookup  # noqa: E402
+from storage.models import (  # noqa: E402
+    AuthorityDomain,
+    AuthorityReference,
+    AuthorityRow,
+    FoiRequestRow,
+    MessageLink,
+    MessageRow,
+    User,
+)
+from tests.mail_fixtures import crlf  # noqa: E402
+from tests.servers.dovecot import Dovecot, find_dovecot  # noqa: E402
+from tests.servers.imap_helpers import client_for, config_for  # noqa: E402
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def sample_mail(n: int) -> bytes:
+    return crlf(
+        f"""
+        From: FOI Team <foi@council{n % 50}.gov.uk>
+        To: foibot@example.org
+        Subject: Re: Freedom of Information request - Topic {n} [FOI-ABCDEF]
+        Message-ID: <bench-{n}@council{n % 50}.gov.uk>
+        Date: Thu, 06 Jun 2024 10:00:00 +0100
+        MIME-Version: 1.0
+        Content-Type: text/plain; charset=utf-8
+
+        Dear requester,
+
+        Our ref: {100000 + n}
+
+        Thank you for your request for information about topic {n}. The council holds
+        the information requested and the answers to your questions are below.
+        """
+        + "\n        Paragraph of a typical reply letter with some words in it." * 30
+    )
+
+
+def bench_ingest(messages: int) -> None:
+    binary = find_dovecot()
+    if binary is None:
+        print("ingest: Dovecot is not installed; skipped")
+        return
+    server = Dovecot(binary).start()
+    try:
+        client = client_for(server)
+        for n in range(messages):
+            client.append("INBOX", sample_mail(n))
+        client.logout()
+
+        started = time.perf_counter()
+        bare = connect(config_for(server))
+        bare.select_folder("INBOX", readonly=True)
+        uids = bare.search(["ALL"])
+        fetched = 0
+        for start in range(0, len(uids), 50):
+            fetched += len(bare.fetch(uids[start : start + 50], ["BODY.PEEK[]"]))
+        logout(bare)
+        bare_seconds = time.perf_counter() - started
+
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{folder}/bench.sqlite3"
+            upgrade(url)
+            db = open_database(url)
+            watcher = MailboxWatcher(config_for(server), db, InboxProcessor(db, now), now)
+            started = time.perf_counter()
+            stored = watcher.sync_once()
+            whole_seconds = time.perf_counter() - started
+            db.dispose()
+        assert fetched == stored == messages, (fetched, stored, messages)
+        bare_rate, whole_rate = messages / bare_seconds, messages / whole_seconds
+        print(f"ingest: {messages} messages from Dovecot on 127.0.0.1, SQLite")
+        print(f"  bare imapclient FETCH:                      {bare_rate:8.1f} msg/s ({bare_seconds:.2f} s)")
+        print(f"  whole path (fetch, store, parse, match):    {whole_rate:8.1f} msg/s ({whole_seconds:.2f} s)")
+        print(f"  ratio whole/bare:                           {whole_rate / bare_rate:8.2f}")
+    finally:
+        server.destroy()
+
+
+def fill(db, requests: int) -> dict[str, str]:
+    """Insert ``requests`` sent requests; return sample keys to match on."""
+    rng = random.Random(1)
+    with db.unit_of_work() as session:
+        session.execute(insert(User), [{"id": 1, "telegram_id": 1, "real_name": "Bench", "conversation": {}}])
+        session.execute(
+            insert(AuthorityRow),
+            [
+                {"id": a, "name": f"Council {a}", "foi_email": f"foi@council{a}.gov.uk", "tags": []}
+                for a in range(1, 501)
+            ],
+        )
+        session.execute(
+            insert(AuthorityDomain), [{"authority_id": a, "domain": f"council{a}.gov.uk"} for a in range(1, 501)]
+        )
+        references = set()
+        while len(references) < requests:
+            references.add(new_reference(rng.choice))
+        references_list = sorted(references)
+        rows, refs, messages, links = [], [], [], []
+        for i, reference in enumerate(references_list, start=1):
+            rows.append(
+                {"id": i, "reference": reference, "owner_id": 1, "authority_id": (i % 500) + 1, "title": f"T{i}",
+                 "status": "sent", "tags": []}
+            )  # fmt: skip
+            refs.append({"request_id": i, "reference": f"Our ref {900000 + i}", "normalized": str(900000 + i)})
+            messages.append(
+                {"id": i, "direction": "out", "raw_sha256": f"{i:064x}", "size": 1,
+                 "message_id_header": f"<{reference.lower()}.bench@example.org>", "to_addresses": [], "parse_notes": []}
+            )  # fmt: skip
+            links.append({"message_id": i, "request_id": i, "reason": "sent", "status": "attached"})
+        for table, data in (
+            (FoiRequestRow, rows),
+            (AuthorityReference, refs),
+            (MessageRow, messages),
+            (MessageLink, links),
+        ):
+            for start in range(0, len(data), 5000):
+                session.execute(insert(table), data[start : start + 5000])
+    middle = requests // 2
+    return {
+        "reference": references_list[middle - 1],
+        "authority_ref": str(900000 + middle),
+        "thread": f"<{references_list[middle - 1].lower()}.bench@example.org>",
+    }
+
+
+def timed(db, raw: bytes, runs: int = 25) -> float:
+    parsed = parse_message(raw)
+    times = []
+    for _ in range(runs):
+        with db.unit_of_work() as session:
+            started = time.perf_counter()
+            match(parsed, SqlMatchLookup(session))
+            times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def bench_matching(sizes: list[int]) -> None:
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{folder}/match.sqlite3"
+            upgrade(url)
+            db = open_database(url)
+            keys = fill(db, size)
+            sender = "From: foi@council7.gov.uk\r\nTo: foibot@example.org\r\n"
+            cases = {
+                "thread (In-Reply-To)": f"{sender}In-Reply-To: {keys['thread']}\r\nSubject: Re\r\n\r\nHi\r\n",
+                "our reference": f"{sender}Subject: Re: [{keys['reference']}]\r\n\r\nHi\r\n",
+                "authority reference": f"{sender}Subject: Your request {keys['authority_ref']}\r\n\r\nHi\r\n",
+                "no match (holding pen)": f"{sender}Subject: Newsletter 2024\r\n\r\nSpring edition, issue 12.\r\n",
+            }
+            print(f"matching with {size:,} requests in the database (SQLite), median of 25:")
+            for name, raw in cases.items():
+                print(f"  {name:<24} {timed(db, raw.encode()):7.2f} ms")
+            db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--requests", type=int, nargs="+", default=[1000, 100000])
+    args = parser.parse_args()
+    bench_ingest(args.messages)
+    bench_matching(args.requests)
+
+
+if __name__ == "__main__":
+    main()

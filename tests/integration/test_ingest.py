@@ -1,0 +1,216 @@
+"""Incoming mail through store → parse → match, on SQLite and PostgreSQL."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from foibot import outgoing
+from mail.compose import Mailbox
+from mail.ingest import InboxProcessor, assign
+from storage import outbox
+from storage.models import AuthorityReference, FoiRequestRow, MessageLink, MessageRow, TimelineEvent
+from tests.factories import MovableClock, make_draft
+from tests.mail_fixtures import FIXTURES, crlf, with_reference
+
+MAILBOX = Mailbox("foibot@example.org", "+")
+START = dt.datetime(2024, 6, 4, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clock():
+    return MovableClock(START)
+
+
+@pytest.fixture
+def processor(database, clock):
+    return InboxProcessor(database, clock)
+
+
+def sent_request(database, clock, **draft):
+    """A request whose email went out: returns (request id, reference, our Message-ID)."""
+    with database.unit_of_work() as session:
+        request = make_draft(session, **draft)
+        queued = outgoing.queue_request(session, request, MAILBOX, clock())
+        row = outbox.claim(session, queued.outbox_id, clock(), dt.timedelta(minutes=1))
+        outbox.mark_sent(session, row, clock())
+        return request.id, queued.reference, queued.message_id
+
+
+def reply(
+    subject="Re: your request", sender="foi@council.gov.uk", body="Thank you.", headers="", to="foibot@example.org"
+):
+    return crlf(f"""
+        From: FOI Team <{sender}>
+        To: {to}
+        Subject: {subject}
+        Message-ID: <{abs(hash((subject, sender, body, headers)))}@{sender.partition("@")[2]}>
+        Date: Thu, 06 Jun 2024 10:00:00 +0100
+        {headers}
+
+        {body}
+        """)
+
+
+def links(database, message_id):
+    with database.unit_of_work() as session:
+        return [
+            (link.request_id, link.reason, link.status)
+            for link in session.scalars(select(MessageLink).where(MessageLink.message_id == message_id))
+        ]
+
+
+def test_reply_in_the_thread_is_attached(database, processor, clock):
+    request_id, _, our_id = sent_request(database, clock, email="foi@council.gov.uk")
+    result = processor.ingest(reply(headers=f"In-Reply-To: {our_id}"))
+    assert result.state == "matched"
+    assert links(database, result.message_id) == [(request_id, "thread", "attached")]
+
+
+def test_reply_to_the_per_request_address_is_attached(database, processor, clock):
+    request_id, reference, _ = sent_request(database, clock, email="foi@council.gov.uk")
+    result = processor.ingest(reply(to=f"foibot+{reference.lower()}@example.org"))
+    assert links(database, result.message_id) == [(request_id, "reply_address", "attached")]
+
+
+def test_retyped_reference_in_the_subject_is_attached(database, processor, clock):
+    request_id, reference, _ = sent_request(database, clock, email="foi@council.gov.uk")
+    retyped = reference.lower().replace("-", " ").replace("foi", "f0i")
+    result = processor.ingest(reply(subject=f"Your FOI request {retyped}"))
+    assert links(database, result.message_id) == [(request_id, "our_reference", "attached")]
+
+
+def test_authority_reference_is_learned_then_used_to_match(database, processor, clock):
+    request_id, _, our_id = sent_request(database, clock, email="foi@council.gov.uk")
+    ack = processor.ingest(
+        reply(
+            subject="Acknowledgement",
+            body="We received your request.\n\nOur ref: 6234788",
+            headers=f"In-Reply-To: {our_id}",
+        )
+    )
+    assert links(database, ack.message_id) == [(request_id, "thread", "attached")]
+    with database.unit_of_work() as session:
+        refs = session.scalars(select(AuthorityReference).where(AuthorityReference.request_id == request_id)).all()
+        assert [(r.reference, r.normalized) for r in refs] == [("6234788", "6234788")]
+        events = session.scalars(select(TimelineEvent.kind).where(TimelineEvent.request_id == request_id)).all()
+        assert "authority_reference" in events
+
+    later = processor.ingest(reply(subject="Response to FOI request 6234788", sender="records@council.gov.uk"))
+    assert links(database, later.message_id) == [(request_id, "authority_reference", "attached")]
+
+
+def test_only_open_request_to_a_domain_is_suggested_not_attached(database, processor, clock):
+    request_id, _, _ = sent_request(database, clock, email="foi@council.gov.uk")
+    result = processor.ingest(reply(subject="Your request", sender="someone@council.gov.uk"))
+    assert result.state == "held"
+    assert links(database, result.message_id) == [(request_id, "sender_domain", "suggested")]
+
+
+def test_two_open_requests_to_a_domain_leave_a_vague_reply_in_the_holding_pen(database, processor, clock):
+    sent_request(database, clock, email="foi@council.gov.uk", title="One")
+    sent_request(database, clock, telegram_id=1002, email="foi@council.gov.uk", title="Two")
+    result = processor.ingest(reply(subject="Your request", sender="someone@council.gov.uk"))
+    assert result.state == "held" and links(database, result.message_id) == []
+
+
+def test_unknown_mail_goes_to_the_holding_pen(database, processor):
+    result = processor.ingest(reply(subject="Newsletter", sender="news@shop.example.com"))
+    assert result.state == "held" and links(database, result.message_id) == []
+
+
+def test_reference_match_from_a_stranger_is_held_until_the_user_confirms(database, processor, clock):
+    request_id, reference, _ = sent_request(database, clock, email="foi@council.gov.uk")
+    result = processor.ingest(reply(subject=f"Re: [{reference}]", sender="officer.at.home@gmail.example"))
+    assert result.state == "held"
+    assert links(database, result.message_id) == [(request_id, "our_reference", "suggested")]
+    with database.unit_of_work() as session:
+        assign(session, result.message_id, request_id, clock())
+    assert links(database, result.message_id) == [(request_id, "our_reference", "attached")]
+    # Now a correspondent on this request, the same person is trusted next time.
+    again = processor.ingest(reply(subject=f"Re: [{reference}] more", sender="officer.at.home@gmail.example"))
+    assert links(database, again.message_id) == [(request_id, "our_reference", "attached")]
+
+
+def test_subdomain_of_the_authority_counts_as_the_authority(database, processor, clock):
+    request_id, reference, _ = sent_request(database, clock, email="foi@council.gov.uk")
+    result = processor.ingest(reply(subject=f"Re: [{reference}]", sender="clerk@mail.council.gov.uk"))
+    assert links(database, result.message_id) == [(request_id, "our_reference", "attached")]
+
+
+def test_one_reply_quoting_two_references_is_attached_to_each(database, processor, clock):
+    first, ref_one, _ = sent_request(database, clock, email="foi@council.gov.uk", title="One")
+    second, ref_two, _ = sent_request(database, clock, telegram_id=1002, email="foi@council.gov.uk", title="Two")
+    result = processor.ingest(reply(subject=f"Your requests {ref_one} and {ref_two}"))
+    assert sorted(links(database, result.message_id)) == sorted(
+        [(first, "our_reference", "attached"), (second, "our_reference", "attached")]
+    )
+
+
+def test_the_same_message_delivered_twice_is_stored_once(database, processor, clock):
+    sent_request(database, clock, email="foi@council.gov.uk")
+    raw = reply(subject="Twice")
+    first = processor.ingest(raw)
+    second = processor.ingest(raw)
+    assert first.message_id == second.message_id
+    with database.unit_of_work() as session:
+        count = session.scalar(select(func.count()).select_from(MessageRow).where(MessageRow.direction == "in"))
+        assert count == 1
+
+
+def test_a_bounce_of_our_request_marks_it_undelivered(database, processor, clock):
+    request_id, reference, _ = sent_request(database, clock, email="foi@closed-council.gov.uk")
+    result = processor.ingest(with_reference(FIXTURES["exim_bounce"](), reference))
+    assert result.label == "bounce"
+    assert links(database, result.message_id) == [(request_id, "our_reference", "attached")]
+    with database.unit_of_work() as session:
+        request = session.get(FoiRequestRow, request_id)
+        assert request.status == "undelivered"
+        assert any("bounced" in e.summary for e in request.events)
+
+
+def test_an_out_of_office_does_not_change_the_request(database, processor, clock):
+    request_id, _, our_id = sent_request(database, clock, email="foi@council.gov.uk")
+    raw = FIXTURES["exchange_out_of_office"]().replace(b"Date:", f"In-Reply-To: {our_id}\r\nDate:".encode())
+    result = processor.ingest(raw)
+    assert result.label == "auto_reply"
+    with database.unit_of_work() as session:
+        assert session.get(FoiRequestRow, request_id).status == "sent"
+
+
+def test_attachments_are_recorded_with_their_text(database, processor, clock):
+    _, reference, _ = sent_request(database, clock, email="foi@council.gov.uk")
+    result = processor.ingest(
+        FIXTURES["pdf_attachment"]().replace(b"Subject: Re:", f"Subject: [{reference}] Re:".encode())
+    )
+    with database.unit_of_work() as session:
+        message = session.get(MessageRow, result.message_id)
+        [attachment] = message.attachments
+        assert attachment.filename == "response 123.pdf"
+        assert "Laptops purchased: 512" in attachment.extracted_text
+
+
+def test_an_oversized_message_is_stored_whole_and_flagged(database, clock):
+    processor = InboxProcessor(database, clock, max_parse_bytes=500)
+    raw = FIXTURES["pdf_attachment"]()
+    result = processor.ingest(raw)
+    with database.unit_of_work() as session:
+        message = session.get(MessageRow, result.message_id)
+        assert message.raw == raw and message.oversized
+        assert message.subject == "Re: Freedom of Information request - Budgets"
+
+
+def test_a_failure_while_processing_keeps_the_raw_message_for_triage(database, clock):
+    _, reference, _ = sent_request(database, clock, email="foi@council.gov.uk")
+
+    def broken_listener(session, request, row, parsed):
+        raise RuntimeError("listener bug")
+
+    processor = InboxProcessor(database, clock, on_attach=[broken_listener])
+    raw = reply(subject=f"[{reference}]")
+    result = processor.ingest(raw)
+    assert result.state == "failed" and "listener bug" in result.error
+    with database.unit_of_work() as session:
+        message = session.get(MessageRow, result.message_id)
+        assert message.raw == raw and message.state == "failed"
+        assert any("listener bug" in note for note in message.parse_notes)
