@@ -7,6 +7,7 @@ PostgreSQL. SIGINT/SIGTERM stop every part cleanly.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 import sys
@@ -71,8 +72,6 @@ def run(settings: Settings, only: str | None) -> int:
     except wiring.NotReady as exc:
         print(f"foibot: {exc}", file=sys.stderr)
         return 2
-    if "bot" in parts:
-        print("foibot: the Telegram bot is not built yet; running the other parts", file=sys.stderr)
     stop = threading.Event()
     loops = {"send": _send_loop, "watch": _watch_loop}
     threads = [
@@ -80,14 +79,45 @@ def run(settings: Settings, only: str | None) -> int:
         for part in parts
         if part in loops
     ]
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
     for thread in threads:
         thread.start()
-    log.info("running: %s", ", ".join(t.name for t in threads))
-    while not stop.is_set() and any(t.is_alive() for t in threads):
-        stop.wait(1)
+    log.info("running: %s", ", ".join(parts))
+    if "bot" in parts:
+        asyncio.run(_bot_main(settings, stop))
+    else:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        while not stop.is_set() and any(t.is_alive() for t in threads):
+            stop.wait(1)
     stop.set()
     for thread in threads:
         thread.join(timeout=15)
     return 0
+
+
+async def _bot_main(settings: Settings, stop: threading.Event) -> None:
+    """Run the bot on this thread's event loop until a signal, or until another part stops."""
+    from bot.app import run_until
+
+    loop = asyncio.get_running_loop()
+    done = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, done.set)
+
+    async def follow_other_parts() -> None:
+        while not done.is_set():
+            if stop.is_set():
+                done.set()
+            await asyncio.sleep(0.2)
+
+    db = wiring.database(settings)
+    application = wiring.bot_application(settings, db)
+    follower = asyncio.create_task(follow_other_parts())
+    try:
+        await run_until(
+            application, done, webhook=wiring.webhook_options(settings), poll_timeout=settings.telegram_poll_timeout
+        )
+    finally:
+        stop.set()
+        follower.cancel()
+        db.dispose()

@@ -105,3 +105,35 @@ def processor(settings: Settings, db: Database) -> InboxProcessor:
 
 def watcher(settings: Settings, db: Database, inbox_processor: InboxProcessor | None = None) -> MailboxWatcher:
     return MailboxWatcher(imap_config(settings), db, inbox_processor or processor(settings, db), now)
+
+
+def bot_application(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
+    """Build the Telegram application (python-telegram-bot) for the settings."""
+    from bot.app import BotService, build_application
+
+    require(settings, "telegram_bot_token")
+    assert settings.telegram_bot_token is not None
+    service = BotService(db, mailbox(settings), now)
+    return build_application(
+        settings.telegram_bot_token.get_secret_value(),
+        service,
+        base_url=settings.telegram_base_url or None,
+        poll_timeout=settings.telegram_poll_timeout,
+    )
+
+
+def webhook_options(settings: Settings) -> dict | None:
+    """Return ptb's start_webhook arguments when TELEGRAM_WEBHOOK_URL is set, else None (long polling)."""
+    import hashlib
+    from urllib.parse import urlparse
+
+    if not settings.telegram_webhook_url or settings.telegram_bot_token is None:
+        return None
+    secret = hashlib.sha256(settings.telegram_bot_token.get_secret_value().encode()).hexdigest()[:32]
+    return {
+        "listen": settings.telegram_webhook_listen,
+        "port": settings.telegram_webhook_port,
+        "url_path": urlparse(settings.telegram_webhook_url).path.lstrip("/"),
+        "webhook_url": settings.telegram_webhook_url,
+        "secret_token": secret,
+    }

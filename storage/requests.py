@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from foi import deadlines
@@ -58,17 +58,17 @@ def questions_of(request: FoiRequestRow) -> list[Question]:
 
 def replace_questions(session: Session, request: FoiRequestRow, questions: list[Question]) -> None:
     """Store ``questions`` as the request's parts, replacing what was there."""
-    request.parts.clear()
-    session.flush()
+    # One SQL delete: the database cascades to sub-items, the ORM is told to forget them.
+    session.execute(delete(QuestionPart).where(QuestionPart.request_id == request.id))
+    session.expire(request, ["parts"])
     for position, question in enumerate(questions, start=1):
         top = QuestionPart(request_id=request.id, position=position, text=question.text)
-        request.parts.append(top)
+        session.add(top)
         session.flush()
         for sub_position, item in enumerate(question.sub_items, start=1):
-            request.parts.append(
-                QuestionPart(request_id=request.id, parent_id=top.id, position=sub_position, text=item)
-            )
+            session.add(QuestionPart(request_id=request.id, parent_id=top.id, position=sub_position, text=item))
     session.flush()
+    session.expire(request, ["parts"])
 
 
 def assign_reference(session: Session, request: FoiRequestRow) -> str:

@@ -1,0 +1,172 @@
+"""The python-telegram-bot application: updates in, ``Flow`` in a transaction, screens out.
+
+Handlers are thin: they read the update, run one ``Flow`` step in a worker
+thread (the database is synchronous), and send the screens it returns —
+split under Telegram's 4,096 characters, as HTML, buttons on the last part.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.flow import COMMANDS, Flow
+from bot.screens import Screen, split_message
+from mail.compose import Mailbox
+from storage.db import Database
+from storage.models import User
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong on my side. Your draft is saved — try again, or /cancel."
+
+
+class BotService:
+    """Runs conversation steps against the database for Telegram users."""
+
+    def __init__(self, database: Database, mailbox: Mailbox, clock: Callable[[], dt.datetime]) -> None:
+        self.database = database
+        self.mailbox = mailbox
+        self.clock = clock
+
+    def step(self, telegram_id: int, kind: str, value: str) -> list[Screen]:
+        """Run one step of ``kind`` (command, text or button) for the user, in one transaction."""
+        from sqlalchemy import select
+
+        with self.database.unit_of_work() as session:
+            user = session.scalar(select(User).where(User.telegram_id == telegram_id))
+            if user is None:
+                user = User(telegram_id=telegram_id, conversation={"state": "idle"})
+                session.add(user)
+                session.flush()
+            flow = Flow(session, user, self.mailbox, self.clock())
+            if kind == "command":
+                return flow.command(value)
+            if kind == "button":
+                return flow.button(value)
+            return flow.text(value)
+
+
+def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
+    if not screen.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in screen.buttons]
+    )
+
+
+async def send_screens(context: ContextTypes.DEFAULT_TYPE, chat_id: int, screens: list[Screen]) -> None:
+    """Send each screen: text split at paragraph boundaries, buttons on the last part, files as documents."""
+    for screen in screens:
+        if screen.document is not None:
+            filename, data = screen.document
+            await context.bot.send_document(chat_id, InputFile(data, filename=filename), caption=screen.text[:1000])
+            continue
+        chunks = split_message(screen.text)
+        for index, chunk in enumerate(chunks):
+            markup = keyboard(screen) if index == len(chunks) - 1 else None
+            await context.bot.send_message(
+                chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
+            )
+
+
+def build_application(
+    token: str,
+    service: BotService,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+    poll_timeout: float = 10.0,
+) -> Application:
+    """Build the ptb application with our handlers, the rate limiter and the command list."""
+    builder = ApplicationBuilder().token(token).rate_limiter(AIORateLimiter(max_retries=3))
+    if base_url:
+        builder = builder.base_url(base_url).base_file_url(base_file_url or base_url.replace("/bot", "/file/bot"))
+    builder = builder.get_updates_read_timeout(poll_timeout + 10)
+    application = builder.build()
+    application.bot_data["service"] = service
+
+    async def run_step(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str, value: str) -> None:
+        user = update.effective_user
+        chat = update.effective_chat
+        if user is None or chat is None or chat.type != "private":
+            return
+        screens = await asyncio.to_thread(service.step, user.id, kind, value)
+        await send_screens(context, chat.id, screens)
+
+    async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        text = update.effective_message.text if update.effective_message else ""
+        name = (text or "/").split()[0][1:].split("@")[0].lower()
+        await run_step(update, context, "command", name)
+
+    async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        await run_step(update, context, "text", (message.text or "") if message else "")
+
+    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        await query.answer()
+        await run_step(update, context, "button", query.data or "")
+
+    async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_chat is not None:
+            await context.bot.send_message(
+                update.effective_chat.id, "I can only read text messages. Please type your answer, or use /help."
+            )
+
+    application.add_handler(MessageHandler(filters.COMMAND, on_command))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(~filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, on_other))
+    application.add_error_handler(_on_error)
+    return application
+
+
+async def register_commands(application: Application) -> None:
+    """Publish the command list shown in Telegram's menu (setMyCommands)."""
+    try:
+        await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS.items()])
+    except TelegramError as exc:
+        log.warning("could not register the command list: %s", exc)
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("error while handling an update: %r", context.error, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, SORRY)
+        except TelegramError:
+            log.warning("could not tell the user about the error")
+
+
+async def run_until(
+    application: Application, stop: asyncio.Event, webhook: dict | None = None, poll_timeout: float = 10.0
+) -> None:
+    """Run the bot (long polling, or a webhook when given) until ``stop`` is set."""
+    async with application:
+        await register_commands(application)
+        await application.start()
+        assert application.updater is not None
+        if webhook:
+            await application.updater.start_webhook(**webhook)
+        else:
+            await application.updater.start_polling(timeout=int(poll_timeout), drop_pending_updates=False)
+        await stop.wait()
+        await application.updater.stop()
+        await application.stop()

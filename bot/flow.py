@@ -1,0 +1,601 @@
+"""The conversation: what each command, text and button does, as one table per input kind.
+
+States (kept in ``users.conversation``, so a restart resumes where the user was)::
+
+    idle ─/new─▶ authority_query ─pick─▶ title ─▶ question ─▶ questions ⇄ (sub_item | edit_question)
+                   │  └─add─▶ authority_name ─▶ authority_email ─▶ authority_nation ─┘      │
+                   └── (no name yet) ask_name ◀─ /start, /settings                          ▼
+                                                                           preview ─send─▶ idle
+
+Invariants: a user only ever sees and changes their own requests and drafts;
+every id that arrives in button data is checked against the owner; wrong
+input re-prompts and keeps what was entered. Business state (drafts,
+questions) lives in the database; the conversation only says where we are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import views
+from bot.screens import Screen, esc
+from foi import advice, deadlines, letters
+from foi.laws import law_for
+from foi.lifecycle import Event, can
+from foi.questions import Question, sub_label
+from foibot import outgoing
+from mail.compose import AddressError, Mailbox, parse_address
+from storage.directory import NATIONS, search_authorities
+from storage.models import AuthorityDomain, AuthorityRow, FoiRequestRow, User
+from storage.requests import assign_reference, questions_of, replace_questions, transition
+
+MAX_TITLE = 150
+MAX_QUESTION = 2000
+
+COMMANDS = {
+    "start": "What foibot does, and your name",
+    "new": "Write a new FOI request",
+    "requests": "Your requests and where they stand",
+    "drafts": "Requests you have not sent yet",
+    "settings": "Your name",
+    "cancel": "Stop what you are doing (drafts are kept)",
+    "help": "How foibot works",
+}
+
+NATION_LABELS = {
+    "england": "England",
+    "wales": "Wales",
+    "scotland": "Scotland",
+    "northern_ireland": "Northern Ireland",
+    "uk": "UK-wide",
+}
+
+
+class Flow:
+    """One update's worth of conversation for one user, inside one database transaction."""
+
+    def __init__(self, session: Session, user: User, mailbox: Mailbox, now: dt.datetime) -> None:
+        self.session = session
+        self.user = user
+        self.mailbox = mailbox
+        self.now = now
+
+    # --- conversation state ---------------------------------------------------------------
+
+    @property
+    def conversation(self) -> dict[str, Any]:
+        return dict(self.user.conversation or {})
+
+    @property
+    def state(self) -> str:
+        return self.conversation.get("state", "idle")
+
+    def go(self, state: str, **data: Any) -> None:
+        """Move to ``state``, keeping the draft and replacing the step's data."""
+        keep = {k: v for k, v in self.conversation.items() if k in ("draft",)}
+        self.user.conversation = {**keep, **data, "state": state}
+
+    def remember(self, **data: Any) -> None:
+        self.user.conversation = {**self.conversation, **data}
+
+    def draft(self) -> FoiRequestRow | None:
+        draft_id = self.conversation.get("draft")
+        if draft_id is None:
+            return None
+        draft = self.own_request(int(draft_id))
+        return draft if draft is not None and draft.status == "draft" else None
+
+    def own_request(self, request_id: int) -> FoiRequestRow | None:
+        """Return the request only if it belongs to this user."""
+        request = self.session.get(FoiRequestRow, request_id)
+        return request if request is not None and request.owner_id == self.user.id else None
+
+    # --- entry points -----------------------------------------------------------------------
+
+    def command(self, name: str) -> list[Screen]:
+        handler = {
+            "start": self.cmd_start,
+            "help": self.cmd_help,
+            "settings": self.cmd_settings,
+            "new": self.cmd_new,
+            "requests": lambda: self.requests_page(0),
+            "drafts": self.cmd_drafts,
+            "cancel": self.cmd_cancel,
+        }.get(name)
+        if handler is None:
+            return [Screen(f"I don't know /{esc(name)}. " + views.COMMAND_LIST)]
+        return handler()
+
+    def text(self, text: str) -> list[Screen]:
+        handler: Callable[[str], list[Screen]] | None = {
+            "ask_name": self.on_name,
+            "authority_query": self.on_authority_query,
+            "authority_name": self.on_authority_name,
+            "authority_email": self.on_authority_email,
+            "authority_nation": self.on_authority_nation_text,
+            "title": self.on_title,
+            "question": self.on_question,
+            "questions": self.on_question,
+            "sub_item": self.on_sub_item,
+            "edit_question": self.on_edit_question,
+        }.get(self.state)
+        if handler is None:
+            return [Screen("Use /new to write a request, /requests to see yours, or /help.")]
+        if self.state not in ("ask_name",) and self.state.startswith(("authority", "title", "question", "sub", "edit")):
+            if self.draft() is None:
+                self.go("idle")
+                return [Screen("That draft is no longer open. Start again with /new or pick one in /drafts.")]
+        return handler(text.strip())
+
+    def button(self, data: str) -> list[Screen]:
+        verb, _, rest = data.partition(":")
+        args = rest.split(":") if rest else []
+        handler = {
+            "a": self.on_pick_authority,
+            "an": self.on_add_authority,
+            "nat": self.on_nation,
+            "q+": self.on_add_question,
+            "qs": self.on_show_question,
+            "qe": self.on_edit_question_button,
+            "qa": self.on_add_sub_item_button,
+            "qd": self.on_delete_question,
+            "qu": self.on_move_up,
+            "sd": self.on_delete_sub_item,
+            "qb": lambda *_: self.questions_screen(),
+            "pv": self.on_preview,
+            "law": self.on_switch_law,
+            "send": self.on_send,
+            "edit": lambda *_: self.questions_screen(),
+            "save": self.on_save,
+            "cx": self.on_cancel_draft,
+            "cxy": self.on_cancel_draft_confirmed,
+            "d": self.on_resume_draft,
+            "nm": self.on_change_name,
+            "rl": self.on_requests_page,
+            "r": self.on_request_page,
+            "m": self.on_message,
+            "f": self.on_file,
+            "wd": self.on_withdraw,
+            "wdy": self.on_withdraw_confirmed,
+        }.get(verb)
+        if handler is None:
+            return [Screen("That button no longer works. " + views.COMMAND_LIST)]
+        try:
+            return handler(*args)
+        except (TypeError, ValueError):
+            return [Screen("That button no longer works. " + views.COMMAND_LIST)]
+
+    # --- commands ---------------------------------------------------------------------------
+
+    def cmd_start(self) -> list[Screen]:
+        if not self.user.real_name:
+            self.go("ask_name")
+            return [Screen(views.WELCOME), Screen(views.ASK_NAME)]
+        self.go("idle")
+        return [
+            Screen(views.WELCOME),
+            Screen(f"You are set up as <b>{esc(self.user.real_name)}</b>. " + views.COMMAND_LIST),
+        ]
+
+    def cmd_help(self) -> list[Screen]:
+        return [Screen(views.HELP)]
+
+    def cmd_settings(self) -> list[Screen]:
+        name = esc(self.user.real_name) if self.user.real_name else "<i>not set</i>"
+        return [Screen(f"Your name on requests: <b>{name}</b>\n\n{views.NAME_WHY}", [[("Change my name", "nm")]])]
+
+    def cmd_new(self) -> list[Screen]:
+        if not self.user.real_name:
+            self.go("ask_name", then="new")
+            return [Screen("Before the first request I need your real name.\n\n" + views.ASK_NAME)]
+        draft = FoiRequestRow(owner=self.user, status="draft", title="", regime="foia")
+        self.session.add(draft)
+        self.session.flush()
+        self.user.conversation = {"state": "authority_query", "draft": draft.id}
+        return [Screen(views.ASK_AUTHORITY)]
+
+    def cmd_drafts(self) -> list[Screen]:
+        drafts = self.session.scalars(
+            select(FoiRequestRow)
+            .where(FoiRequestRow.owner_id == self.user.id, FoiRequestRow.status == "draft")
+            .order_by(FoiRequestRow.id.desc())
+            .limit(10)
+        ).all()
+        if not drafts:
+            return [Screen("You have no drafts. /new writes a request.")]
+        rows = [[(views.draft_label(d), f"d:{d.id}")] for d in drafts]
+        return [Screen("Your drafts — pick one to carry on:", rows)]
+
+    def cmd_cancel(self) -> list[Screen]:
+        had_draft = self.draft() is not None
+        self.user.conversation = {"state": "idle"}
+        tail = " Your draft is saved: /drafts to go back to it." if had_draft else ""
+        return [Screen("Cancelled." + tail)]
+
+    # --- name -------------------------------------------------------------------------------
+
+    def on_change_name(self) -> list[Screen]:
+        self.go("ask_name")
+        return [Screen(views.ASK_NAME)]
+
+    def on_name(self, text: str) -> list[Screen]:
+        problem = advice.problem_with_name(text)
+        if problem:
+            return [Screen(f"{esc(problem)}\n\n{views.ASK_NAME_SHORT}")]
+        self.user.real_name = " ".join(text.split())
+        then = self.conversation.get("then")
+        self.go("idle")
+        screens = [Screen(f"Thank you, <b>{esc(self.user.real_name)}</b>. Requests will be signed with this name.")]
+        if then == "new":
+            return screens + self.cmd_new()
+        return screens + [Screen(views.COMMAND_LIST)]
+
+    # --- authority --------------------------------------------------------------------------
+
+    def on_authority_query(self, text: str) -> list[Screen]:
+        if len(text) < 2:
+            return [Screen("Type at least two letters of the public body's name, e.g. <i>barnet</i>.")]
+        hits = search_authorities(self.session, text)
+        self.remember(query=text[:200])
+        add = [("➕ Add a public body that is not listed", "an")]
+        if not hits:
+            return [
+                Screen(
+                    f"I found nothing like “{esc(text)}”. Type another name, or add it:",
+                    [add],
+                )
+            ]
+        rows = [[(f"{a.name[:55]}", f"a:{a.id}")] for a in hits]
+        return [Screen("Which one? (Or type another name.)", rows + [add])]
+
+    def on_pick_authority(self, authority_id: str) -> list[Screen]:
+        draft = self.draft()
+        authority = self.session.get(AuthorityRow, int(authority_id))
+        if draft is None or authority is None or (authority.added_by not in (None, self.user.id)):
+            return [Screen("That choice is no longer open. /new starts a request.")]
+        draft.authority = authority
+        draft.regime = authority.regime
+        self.go("title")
+        law = law_for(draft.regime)
+        return [
+            Screen(
+                f"To: <b>{esc(authority.name)}</b> ({esc(authority.foi_email)}), under the {esc(law.title)}.\n\n"
+                + views.ASK_TITLE
+            )
+        ]
+
+    def on_add_authority(self) -> list[Screen]:
+        if self.draft() is None:
+            return [Screen("That draft is no longer open. /new starts a request.")]
+        query = self.conversation.get("query", "")
+        self.go("authority_name", query=query)
+        return [Screen("What is the public body's full name? e.g. <i>London Borough of Barnet</i>")]
+
+    def on_authority_name(self, text: str) -> list[Screen]:
+        if not 3 <= len(text) <= 200:
+            return [Screen("Please type the full name of the public body (3 to 200 characters).")]
+        self.go("authority_email", new_name=" ".join(text.split()))
+        return [Screen(f"What is the FOI email address of <b>{esc(text)}</b>? Their website usually lists it.")]
+
+    def on_authority_email(self, text: str) -> list[Screen]:
+        try:
+            address = parse_address(text)
+        except AddressError:
+            return [Screen(f"“{esc(text[:100])}” is not an email address. Type it like <i>foi@council.gov.uk</i>.")]
+        self.go("authority_nation", new_name=self.conversation.get("new_name"), new_email=str(address))
+        return [
+            Screen("Where is it? (This decides the law: Scottish bodies answer under FOISA.)", views.nation_buttons())
+        ]
+
+    def on_authority_nation_text(self, text: str) -> list[Screen]:
+        return [Screen("Please choose with one of the buttons:", views.nation_buttons())]
+
+    def on_nation(self, nation: str) -> list[Screen]:
+        draft = self.draft()
+        name, email = self.conversation.get("new_name"), self.conversation.get("new_email")
+        if draft is None or nation not in NATIONS or not name or not email or self.state != "authority_nation":
+            return [Screen("That choice is no longer open. /new starts a request.")]
+        existing = self.session.scalar(select(AuthorityRow).where(AuthorityRow.foi_email == email))
+        authority = existing or AuthorityRow(
+            name=name, foi_email=email, nation=nation, regime=advice.nation_regime(nation), added_by=self.user.id
+        )
+        if existing is None:
+            authority.domains.append(AuthorityDomain(domain=email.rpartition("@")[2].lower()))
+            self.session.add(authority)
+            self.session.flush()
+        return self.on_pick_authority(str(authority.id))
+
+    # --- title and questions ------------------------------------------------------------------
+
+    def on_title(self, text: str) -> list[Screen]:
+        if not 3 <= len(text) <= MAX_TITLE:
+            return [Screen(f"A title has 3 to {MAX_TITLE} characters. " + views.ASK_TITLE)]
+        draft = self.draft()
+        assert draft is not None
+        draft.title = " ".join(text.split())
+        self.go("question")
+        return [Screen(views.ASK_FIRST_QUESTION)]
+
+    def _questions(self) -> list[Question]:
+        draft = self.draft()
+        return questions_of(draft) if draft is not None else []
+
+    def _save_questions(self, questions: list[Question]) -> None:
+        draft = self.draft()
+        assert draft is not None
+        replace_questions(self.session, draft, questions)
+
+    def on_question(self, text: str) -> list[Screen]:
+        if not 3 <= len(text) <= MAX_QUESTION:
+            return [Screen(f"A question has 3 to {MAX_QUESTION} characters. Type it again.")]
+        questions = self._questions() + [Question(text)]
+        self._save_questions(questions)
+        return self.questions_screen(new_advice=advice.advise_question(text))
+
+    def on_add_question(self) -> list[Screen]:
+        if self.draft() is None:
+            return [Screen("That draft is no longer open. /new starts a request.")]
+        self.go("question")
+        return [Screen(f"Type question {len(self._questions()) + 1}.")]
+
+    def _question_number(self, number: str) -> int | None:
+        index = int(number) - 1
+        return index if 0 <= index < len(self._questions()) else None
+
+    def on_show_question(self, number: str) -> list[Screen]:
+        index = self._question_number(number)
+        if index is None:
+            return self.questions_screen()
+        question = self._questions()[index]
+        n = index + 1
+        text = f"<b>Question {n}</b>\n{esc(question.text)}"
+        for k, item in enumerate(question.sub_items):
+            text += f"\n   {sub_label(k)}) {esc(item)}"
+        rows = [[("✏️ Edit text", f"qe:{n}"), ("➕ Add sub-item", f"qa:{n}")]]
+        rows += [[(f"🗑 Remove sub-item {sub_label(k)})", f"sd:{n}:{k + 1}")] for k in range(len(question.sub_items))]
+        rows += [[("⬆ Move up", f"qu:{n}"), ("🗑 Delete question", f"qd:{n}")], [("⬅ Back", "qb")]]
+        return [Screen(text, rows)]
+
+    def on_edit_question_button(self, number: str) -> list[Screen]:
+        index = self._question_number(number)
+        if index is None:
+            return self.questions_screen()
+        self.go("edit_question", question=index + 1)
+        return [
+            Screen(f"Type the new text of question {index + 1}. Now it reads:\n\n{esc(self._questions()[index].text)}")
+        ]
+
+    def on_edit_question(self, text: str) -> list[Screen]:
+        index = self._question_number(str(self.conversation.get("question", 0)))
+        if index is None:
+            return self.questions_screen()
+        if not 3 <= len(text) <= MAX_QUESTION:
+            return [Screen(f"A question has 3 to {MAX_QUESTION} characters. Type it again.")]
+        questions = self._questions()
+        questions[index] = Question(text, questions[index].sub_items)
+        self._save_questions(questions)
+        return self.questions_screen(new_advice=advice.advise_question(text))
+
+    def on_add_sub_item_button(self, number: str) -> list[Screen]:
+        index = self._question_number(number)
+        if index is None:
+            return self.questions_screen()
+        self.go("sub_item", question=index + 1)
+        count = len(self._questions()[index].sub_items)
+        return [Screen(f"Type sub-item {sub_label(count)}) of question {index + 1}.")]
+
+    def on_sub_item(self, text: str) -> list[Screen]:
+        index = self._question_number(str(self.conversation.get("question", 0)))
+        if index is None:
+            return self.questions_screen()
+        if not 1 <= len(text) <= MAX_QUESTION:
+            return [Screen(f"A sub-item has 1 to {MAX_QUESTION} characters. Type it again.")]
+        questions = self._questions()
+        if len(questions[index].sub_items) >= 26:
+            return self.questions_screen()
+        questions[index] = Question(questions[index].text, (*questions[index].sub_items, text))
+        self._save_questions(questions)
+        return self.questions_screen(new_advice=advice.advise_question(text), sub_item_of=index + 1)
+
+    def on_delete_question(self, number: str) -> list[Screen]:
+        index = self._question_number(number)
+        if index is not None:
+            questions = self._questions()
+            del questions[index]
+            self._save_questions(questions)
+        return self.questions_screen()
+
+    def on_move_up(self, number: str) -> list[Screen]:
+        index = self._question_number(number)
+        if index:
+            questions = self._questions()
+            questions[index - 1], questions[index] = questions[index], questions[index - 1]
+            self._save_questions(questions)
+        return self.questions_screen()
+
+    def on_delete_sub_item(self, number: str, item: str) -> list[Screen]:
+        index = self._question_number(number)
+        if index is not None:
+            questions = self._questions()
+            subs = list(questions[index].sub_items)
+            k = int(item) - 1
+            if 0 <= k < len(subs):
+                del subs[k]
+                questions[index] = Question(questions[index].text, tuple(subs))
+                self._save_questions(questions)
+        return self.questions_screen()
+
+    def questions_screen(
+        self, new_advice: list[advice.Advice] | None = None, sub_item_of: int | None = None
+    ) -> list[Screen]:
+        draft = self.draft()
+        if draft is None:
+            return [Screen("That draft is no longer open. /new starts a request.")]
+        self.go("questions")
+        questions = self._questions()
+        body = esc(letters.render_questions(questions)) if questions else "<i>No questions yet.</i>"
+        text = f"<b>{esc(draft.title)}</b> — your questions so far:\n\n{body}"
+        screens = []
+        if new_advice:
+            tips = "\n\n".join(f"💡 {esc(a.message)}" for a in new_advice)
+            screens.append(Screen(tips))
+        rows = [[(f"{n}. {q.text[:30]}", f"qs:{n}")] for n, q in enumerate(questions[:10], start=1)]
+        next_hint = "Send another question as a message, or use the buttons."
+        add_row = [("➕ Question", "q+")]
+        if questions:
+            last = sub_item_of or len(questions)
+            add_row.append((f"➕ Sub-item to {last}", f"qa:{last}"))
+        rows.append(add_row)
+        if questions:
+            rows.append([("👁 Preview the letter", "pv")])
+        screens.append(Screen(f"{text}\n\n{next_hint}", rows))
+        return screens
+
+    # --- preview and send ---------------------------------------------------------------------
+
+    def on_preview(self) -> list[Screen]:
+        draft = self.draft()
+        if draft is None:
+            return [Screen("That draft is no longer open. /new starts a request.")]
+        problem = self._not_ready(draft)
+        if problem:
+            return [Screen(esc(problem))] + self.questions_screen()
+        self.go("preview")
+        law = law_for(draft.regime)
+        reference = assign_reference(self.session, draft)
+        assert draft.authority is not None
+        letter = letters.initial_request(
+            law,
+            letters.Addressing(draft.authority.name, self.user.real_name or "", reference, draft.title),
+            self._questions(),
+        )
+        central = "central" in (draft.authority.tags or [])
+        tips = advice.advise_request(law, draft.title, self._questions(), central_government=central)
+        screens = [
+            Screen(
+                f"<b>To:</b> {esc(draft.authority.name)} &lt;{esc(draft.authority.foi_email)}&gt;\n"
+                f"<b>Subject:</b> {esc(letter.subject)}\n\n{esc(letter.body)}"
+            )
+        ]
+        if tips:
+            screens.append(Screen("\n\n".join(f"💡 {esc(t.message)}" for t in tips)))
+        rows = [[("📤 Send", "send"), ("✏️ Edit", "edit")], [("💾 Save draft", "save"), ("🗑 Cancel", "cx")]]
+        switch = views.law_switch(draft.regime)
+        if switch:
+            rows.append([switch])
+        screens.append(Screen("Send it as it is?", rows))
+        return screens
+
+    def _not_ready(self, draft: FoiRequestRow) -> str | None:
+        try:
+            outgoing.check_ready(draft)
+        except outgoing.CannotSend as exc:
+            return str(exc).capitalize() + "."
+        return None
+
+    def on_switch_law(self, regime: str) -> list[Screen]:
+        draft = self.draft()
+        if draft is None or regime not in ("foia", "eir", "foisa", "eisr"):
+            return [Screen("That choice is no longer open.")]
+        draft.regime = regime
+        return self.on_preview()
+
+    def on_send(self) -> list[Screen]:
+        draft = self.draft()
+        if draft is None or self.state != "preview":
+            return [Screen("Nothing is waiting to be sent. /drafts lists your drafts.")]
+        try:
+            queued = outgoing.queue_request(self.session, draft, self.mailbox, self.now)
+        except outgoing.CannotSend as exc:
+            return [Screen(esc(str(exc).capitalize()) + ".")] + self.questions_screen()
+        law = law_for(draft.regime)
+        due = deadlines.reply_due(law, deadlines.receipt_day(self.now))
+        self.user.conversation = {"state": "idle"}
+        assert draft.authority is not None
+        return [
+            Screen(
+                f"📤 Sent to the outbox: <b>{esc(queued.reference)}</b> to {esc(draft.authority.name)}.\n\n"
+                f"If it is delivered today, the reply is due by <b>{letters.long_date(due)}</b> "
+                f"({esc(law.reply.describe())}). I will tell you when it has gone and when they answer.",
+                [[("See the request", f"r:{draft.id}")]],
+            )
+        ]
+
+    def on_save(self) -> list[Screen]:
+        self.user.conversation = {"state": "idle"}
+        return [Screen("💾 Saved. /drafts takes you back to it.")]
+
+    def on_cancel_draft(self) -> list[Screen]:
+        if self.draft() is None:
+            return [Screen("There is no open draft.")]
+        return [Screen("Delete this draft?", [[("Yes, delete it", "cxy"), ("No, keep it", "pv")]])]
+
+    def on_cancel_draft_confirmed(self) -> list[Screen]:
+        draft = self.draft()
+        if draft is not None:
+            self.session.delete(draft)
+        self.user.conversation = {"state": "idle"}
+        return [Screen("The draft is deleted. /new starts another.")]
+
+    def on_resume_draft(self, request_id: str) -> list[Screen]:
+        draft = self.own_request(int(request_id))
+        if draft is None or draft.status != "draft":
+            return [Screen("That draft is not yours or no longer exists.")]
+        self.user.conversation = {"state": "idle", "draft": draft.id}
+        if draft.authority is None:
+            self.go("authority_query")
+            return [Screen(views.ASK_AUTHORITY)]
+        if not draft.title:
+            self.go("title")
+            return [Screen(views.ASK_TITLE)]
+        if not self._questions():
+            self.go("question")
+            return [Screen(views.ASK_FIRST_QUESTION)]
+        return self.questions_screen()
+
+    # --- requests -----------------------------------------------------------------------------
+
+    def requests_page(self, page: int) -> list[Screen]:
+        return [views.requests_list(self.session, self.user, page, self.now.date())]
+
+    def on_requests_page(self, page: str) -> list[Screen]:
+        return self.requests_page(max(int(page), 0))
+
+    def on_request_page(self, request_id: str) -> list[Screen]:
+        request = self.own_request(int(request_id))
+        if request is None:
+            return [Screen("That request is not yours or no longer exists.")]
+        return views.request_page(self.session, request, self.now.date())
+
+    def on_message(self, message_id: str) -> list[Screen]:
+        found = views.own_message(self.session, self.user, int(message_id))
+        if found is None:
+            return [Screen("That message is not yours or no longer exists.")]
+        return views.message_screens(self.session, *found)
+
+    def on_file(self, attachment_id: str) -> list[Screen]:
+        screen = views.attachment_screen(self.session, self.user, int(attachment_id))
+        return [screen or Screen("That file is not yours or no longer exists.")]
+
+    def on_withdraw(self, request_id: str) -> list[Screen]:
+        request = self.own_request(int(request_id))
+        if request is None or not can(request.status, Event.WITHDRAW):
+            return [Screen("That request cannot be withdrawn now.")]
+        return [
+            Screen(
+                f"Withdraw <b>{esc(request.reference or request.title)}</b>? No more reminders will be sent.",
+                [[("Yes, withdraw it", f"wdy:{request.id}"), ("No", f"r:{request.id}")]],
+            )
+        ]
+
+    def on_withdraw_confirmed(self, request_id: str) -> list[Screen]:
+        request = self.own_request(int(request_id))
+        if request is None or not can(request.status, Event.WITHDRAW):
+            return [Screen("That request cannot be withdrawn now.")]
+        transition(self.session, request, Event.WITHDRAW, self.now, "withdrawn by the requester")
+        return [Screen(f"{esc(request.reference or request.title)} is withdrawn.")]

@@ -1,0 +1,246 @@
+"""Texts and read-only screens: the request list, a request's page, its messages and files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.screens import Button, Screen, esc
+from foi.deadlines import is_overdue
+from foi.laws import law_for
+from foi.lifecycle import Event, Status, can
+from mail.parse import parse_message
+from storage.models import Attachment, FoiRequestRow, MessageLink, MessageRow, TimelineEvent, User
+
+PAGE_SIZE = 5
+
+WELCOME = (
+    "👋 <b>foibot</b> helps you ask UK public bodies for information under the Freedom of "
+    "Information laws, and follows each request through to the end.\n\n"
+    "• I help you write a clear request, then email it <b>from my own mailbox</b> to the "
+    "body's FOI address, with a reference number.\n"
+    "• Their replies come back to me and I bring them to you here, with what they answered, "
+    "what they left out and the deadlines that apply.\n"
+    "• When a deadline passes or an answer falls short, I draft the chaser, the internal "
+    "review or the complaint to the Information Commissioner for you to send.\n\n"
+    "<b>Privacy:</b> your requests and the replies are sent and kept by this bot's operator. "
+    "FOI replies are not private: anything you ask may be published by the body. Your Telegram "
+    "account is never shown to them; your real name is."
+)
+NAME_WHY = (
+    "Why your real name: the Freedom of Information Act (s.8) and the Scottish Act need a "
+    "request to give the requester's real name. A pseudonym makes the request — and any "
+    "later complaint to the Commissioner — invalid. (Environmental requests under the EIR do "
+    "not need it, but it does no harm.)"
+)
+ASK_NAME = f"What is your <b>full real name</b>, as it should appear on your requests?\n\n{NAME_WHY}"
+ASK_NAME_SHORT = "Please type your full real name, e.g. <i>Ada Lovelace</i>."
+ASK_AUTHORITY = "Which public body do you want to ask? Type part of its name, e.g. <i>barnet</i> or <i>home office</i>."
+ASK_TITLE = "Give the request a short title for the subject line, e.g. <i>Remote working devices 2020</i>."
+ASK_FIRST_QUESTION = (
+    "Now type your first question. Ask for <b>recorded information</b> (documents, figures, "
+    "emails), name a <b>time period</b>, and keep it specific. You can add sub-items (a, b, c…) next."
+)
+COMMAND_LIST = "/new writes a request, /requests shows yours, /drafts the unsent ones, /help explains more."
+HELP = (
+    "<b>How foibot works</b>\n\n"
+    "/new — pick the public body, give a title, then add numbered questions (with sub-items "
+    "a, b, c… if you like). I point out questions that usually get refused. Preview the exact "
+    "letter, then send it.\n"
+    "/requests — every request, its status and due date, its messages and files.\n"
+    "/drafts — requests you started but have not sent.\n"
+    "/settings — your name.\n"
+    "/cancel — stop what you are doing (a draft is kept).\n\n"
+    "<b>Deadlines.</b> A body must answer within 20 working days of receiving your request "
+    "(FOIA s.10, FOISA s.10, EIR/EISR reg 5). I count them for you, including bank holidays."
+)
+
+STATUS_LABELS = {
+    Status.DRAFT: "📝 draft",
+    Status.QUEUED: "⏳ being sent",
+    Status.SENT: "📤 sent, awaiting reply",
+    Status.UNDELIVERED: "⛔ not delivered",
+    Status.ACKNOWLEDGED: "📬 acknowledged",
+    Status.CLARIFICATION_REQUESTED: "❓ they asked you to clarify",
+    Status.FEE_REQUESTED: "💷 fee requested",
+    Status.EXTENDED: "⏳ extended",
+    Status.ANSWERED: "✅ answered",
+    Status.PARTLY_ANSWERED: "🟡 partly answered",
+    Status.REFUSED: "❌ refused",
+    Status.NOT_HELD: "🔍 not held",
+    Status.REVIEW_REQUESTED: "🔁 review requested",
+    Status.REVIEW_ANSWERED: "🔁 review answered",
+    Status.COMPLAINT_MADE: "⚖️ complaint made",
+    Status.CLOSED: "🏁 closed",
+    Status.WITHDRAWN: "↩️ withdrawn",
+}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(Status(status), status)
+
+
+def short_date(day: dt.date | None) -> str:
+    return f"{day.day} {day:%b %Y}" if day else "—"
+
+
+def nation_buttons() -> list[list[Button]]:
+    return [
+        [("England", "nat:england"), ("Wales", "nat:wales")],
+        [("Scotland", "nat:scotland"), ("Northern Ireland", "nat:northern_ireland")],
+        [("UK-wide body", "nat:uk")],
+    ]
+
+
+def law_switch(regime: str) -> Button | None:
+    """Return the button that switches between FOI and the environmental regulations."""
+    other = {"foia": "eir", "eir": "foia", "foisa": "eisr", "eisr": "foisa"}[regime]
+    return (f"⚖️ Use {law_for(other).short_name} instead", f"law:{other}")
+
+
+def draft_label(draft: FoiRequestRow) -> str:
+    to = draft.authority.name if draft.authority else "no body chosen"
+    return f"{(draft.title or 'Untitled')[:30]} → {to[:25]}"
+
+
+def _due(request: FoiRequestRow) -> dt.date | None:
+    return request.promised_on or request.extended_due_on or request.reply_due_on
+
+
+def requests_list(session: Session, user: User, page: int, today: dt.date) -> Screen:
+    """Return one page of the user's sent requests, newest first, overdue ones marked."""
+    query = select(FoiRequestRow).where(FoiRequestRow.owner_id == user.id, FoiRequestRow.status != "draft")
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if total == 0:
+        return Screen("You have not sent any requests yet. /new writes one.")
+    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+    page = min(page, pages - 1)
+    rows = session.scalars(query.order_by(FoiRequestRow.id.desc()).offset(page * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    lines = [f"<b>Your requests</b> ({total}) — page {page + 1} of {pages}\n"]
+    buttons: list[list[Button]] = []
+    for request in rows:
+        due = _due(request)
+        waiting = request.status in {s.value for s in (Status.SENT, Status.ACKNOWLEDGED, Status.EXTENDED)}
+        overdue = waiting and is_overdue(due, today)
+        due_text = f"due {short_date(due)}" + (" ⚠️ <b>overdue</b>" if overdue else "") if due else ""
+        authority = request.authority.name if request.authority else "?"
+        lines.append(
+            f"<b>{esc(request.reference or '—')}</b> {esc(request.title[:50])}\n"
+            f"   {esc(authority[:50])} · {status_label(request.status)}" + (f" · {due_text}" if due_text else "")
+        )
+        buttons.append([(f"{request.reference or request.title[:20]}", f"r:{request.id}")])
+    nav: list[Button] = []
+    if page > 0:
+        nav.append(("⬅ Newer", f"rl:{page - 1}"))
+    if page < pages - 1:
+        nav.append(("Older ➡", f"rl:{page + 1}"))
+    if nav:
+        buttons.append(nav)
+    return Screen("\n".join(lines), buttons)
+
+
+def request_page(session: Session, request: FoiRequestRow, today: dt.date) -> list[Screen]:
+    """Return a request's page: where it stands, its deadlines, timeline, messages and actions."""
+    law = law_for(request.regime)
+    authority = request.authority
+    lines = [
+        f"<b>{esc(request.reference or 'Draft')}</b> — {esc(request.title)}",
+        f"To: {esc(authority.name) if authority else '—'}"
+        + (f" &lt;{esc(authority.foi_email)}&gt;" if authority else ""),
+        f"Law: {esc(law.short_name)} · Status: {status_label(request.status)}",
+    ]
+    dates = [
+        ("Received by them", request.received_on),
+        ("Reply due", request.reply_due_on),
+        ("Chase after", request.reply_due_lenient_on),
+        ("Extended to", request.extended_due_on),
+        ("They promised", request.promised_on),
+        ("Review due", request.review_reply_due_on),
+    ]
+    shown = [f"{label}: {short_date(day)}" for label, day in dates if day]
+    if shown:
+        lines.append("")
+        lines.extend(shown)
+        due = _due(request)
+        if request.status in ("sent", "acknowledged", "extended") and is_overdue(due, today):
+            lines.append(f"⚠️ <b>Overdue</b> since {short_date(due)}.")
+    events = session.scalars(
+        select(TimelineEvent).where(TimelineEvent.request_id == request.id).order_by(TimelineEvent.at.desc()).limit(8)
+    ).all()
+    if events:
+        lines.append("\n<b>Timeline</b>")
+        lines.extend(f"{short_date(e.at.date())} — {esc(e.summary[:150])}" for e in reversed(events))
+    buttons: list[list[Button]] = []
+    messages = session.execute(
+        select(MessageRow.id, MessageRow.direction, MessageRow.subject, MessageRow.sent_date, MessageRow.stored_at)
+        .join(MessageLink, MessageLink.message_id == MessageRow.id)
+        .where(MessageLink.request_id == request.id, MessageLink.status == "attached")
+        .order_by(MessageRow.id)
+        .limit(12)
+    ).all()
+    for message_id, direction, subject, sent, stored in messages:
+        arrow = "📨" if direction == "in" else "📤"
+        when = (sent or stored).date()
+        buttons.append([(f"{arrow} {short_date(when)} {(subject or '(no subject)')[:35]}", f"m:{message_id}")])
+    if can(request.status, Event.WITHDRAW) and request.status != "draft":
+        buttons.append([("↩️ Withdraw", f"wd:{request.id}")])
+    buttons.append([("⬅ All requests", "rl:0")])
+    return [Screen("\n".join(lines), buttons)]
+
+
+def own_message(session: Session, user: User, message_id: int) -> tuple[MessageRow, FoiRequestRow] | None:
+    """Return the message and its request when the message is attached to a request of ``user``."""
+    row = session.execute(
+        select(MessageRow, FoiRequestRow)
+        .join(MessageLink, MessageLink.message_id == MessageRow.id)
+        .join(FoiRequestRow, FoiRequestRow.id == MessageLink.request_id)
+        .where(MessageRow.id == message_id, FoiRequestRow.owner_id == user.id, MessageLink.status == "attached")
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def message_screens(session: Session, message: MessageRow, request: FoiRequestRow) -> list[Screen]:
+    when = message.sent_date or message.stored_at
+    who = "You" if message.direction == "out" else esc(message.from_address or "unknown sender")
+    label = {"bounce": " · ⛔ bounce", "auto_reply": " · 🤖 automatic reply"}.get(message.label or "", "")
+    text = message.parsed_text
+    if text is None and message.raw is not None:
+        text = parse_message(message.raw).text
+    header = f"<b>{esc(message.subject or '(no subject)')}</b>\n{who} · {when:%d %b %Y %H:%M} UTC{label}\n\n"
+    attachments = session.scalars(
+        select(Attachment).where(Attachment.message_id == message.id).order_by(Attachment.position)
+    ).all()
+    buttons = [[(f"📎 {(a.filename or 'file')[:40]} ({_size(a.size)})", f"f:{a.id}")] for a in attachments[:10]]
+    buttons.append([("⬅ Back to the request", f"r:{request.id}")])
+    return [Screen(header + esc(text or "(no text)"), buttons)]
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(size // 1024, 1)} KB"
+
+
+TELEGRAM_FILE_LIMIT = 50 * 1024 * 1024
+
+
+def attachment_screen(session: Session, user: User, attachment_id: int) -> Screen | None:
+    """Return the attachment as a file to send, if it belongs to one of the user's messages."""
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None or own_message(session, user, attachment.message_id) is None:
+        return None
+    message = session.get(MessageRow, attachment.message_id)
+    assert message is not None and message.raw is not None
+    parsed = parse_message(message.raw)
+    found = next(
+        (a for a in parsed.attachments if a.sha256 == attachment.sha256),
+        None,
+    )
+    if found is None:
+        return Screen("I could not read that file back from the stored email.")
+    if found.size > TELEGRAM_FILE_LIMIT:
+        text = (found.text or "")[:3500]
+        return Screen(f"{esc(attachment.filename or 'The file')} is too large for Telegram ({_size(found.size)}). "
+                      f"Its text begins:\n\n{esc(text) or '(no text)'}")  # fmt: skip
+    return Screen(esc(attachment.filename or "file"), document=(attachment.filename or "attachment", found.data))

@@ -1,0 +1,61 @@
+"""Run the real bot (python-telegram-bot over HTTP) against the Bot API stand-in, in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import threading
+from collections.abc import Callable
+
+from bot.app import BotService, build_application, run_until
+from mail.compose import Mailbox
+from storage.db import Database
+from tests.servers.botapi import BotApiServer
+
+MAILBOX = Mailbox("foibot@example.org", "+")
+
+
+class RunningBot:
+    """The bot's event loop in a background thread, as `foibot run` runs it on its main thread."""
+
+    def __init__(self, server: BotApiServer, database: Database, clock: Callable[[], dt.datetime]) -> None:
+        self.server = server
+        self.service = BotService(database, MAILBOX, clock)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self.error: BaseException | None = None
+
+    def start(self) -> RunningBot:
+        self._thread = threading.Thread(target=self._main, daemon=True)
+        self._thread.start()
+        if not self._ready.wait(15):
+            raise RuntimeError("the bot did not start")
+        self.server.wait_for(lambda call: call.method == "deleteWebhook", timeout=15)
+        return self
+
+    def _main(self) -> None:
+        async def main() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            application = build_application(
+                self.server.token, self.service, base_url=self.server.base_url, poll_timeout=1
+            )
+            self._ready.set()
+            await run_until(application, self._stop, poll_timeout=1)
+
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # surfaced to the test through .error
+            self.error = exc
+            self._ready.set()
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(timeout=20)
+            assert not self._thread.is_alive(), "the bot did not stop"
+        if self.error is not None:
+            raise self.error
