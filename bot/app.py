@@ -91,9 +91,12 @@ def build_application(
     base_url: str | None = None,
     base_file_url: str | None = None,
     poll_timeout: float = 10.0,
+    rate_limit: bool = True,
 ) -> Application:
-    """Build the ptb application with our handlers, the rate limiter and the command list."""
-    builder = ApplicationBuilder().token(token).rate_limiter(AIORateLimiter(max_retries=3))
+    """Build the ptb application with our handlers and Telegram's rate limits (30 messages/s, 429 retries)."""
+    builder = ApplicationBuilder().token(token)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     if base_url:
         builder = builder.base_url(base_url).base_file_url(base_file_url or base_url.replace("/bot", "/file/bot"))
     builder = builder.get_updates_read_timeout(poll_timeout + 10)

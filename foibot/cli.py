@@ -211,6 +211,54 @@ def send_queued(limit: Annotated[int | None, typer.Option(help="at most this man
         print(f"failed: {message_id} (see `foibot outbox`)")
 
 
+authorities_app = typer.Typer(help="The directory of public bodies.", no_args_is_help=True)
+app.add_typer(authorities_app, name="authorities")
+
+
+@authorities_app.command("import")
+def authorities_import(
+    file: Annotated[str, typer.Argument(help="a CSV file with a header row; see README for the columns")],
+) -> None:
+    """Add or update public bodies from a CSV file (columns: name, foi_email, nation, regime, domains, tags)."""
+    import csv
+    import io
+
+    from foibot import wiring
+    from storage.directory import CSV_COLUMNS, import_authorities
+
+    text = _read_text(file, "FILE")
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "name" not in header or "foi_email" not in header:
+        fail(
+            f"{file}: the first row must name the columns, at least name and foi_email (all: {', '.join(CSV_COLUMNS)})"
+        )
+    rows = [{(k or "").strip().lower(): (v or "") for k, v in row.items()} for row in reader]
+    settings = _settings()
+    db = _ready(lambda: wiring.database(settings))
+    with db.unit_of_work() as session:
+        report = import_authorities(session, rows)
+    print(f"added {report.added}, updated {report.updated}, skipped {len(report.problems)}")
+    for problem in report.problems:
+        print(f"  {problem}")
+
+
+@authorities_app.command("search")
+def authorities_search(query: Annotated[str, typer.Argument(help="part of a name, typos allowed")]) -> None:
+    """Find public bodies in the directory by name."""
+    from foibot import wiring
+    from storage.directory import search_authorities
+
+    settings = _settings()
+    db = _ready(lambda: wiring.database(settings))
+    with db.unit_of_work() as session:
+        hits = search_authorities(session, query)
+        if not hits:
+            print("No match.")
+        for authority in hits:
+            print(f"{authority.name}  <{authority.foi_email}>  {authority.nation}, {authority.regime}")
+
+
 @app.command()
 def parse(
     file: Annotated[str, typer.Argument(help="an .eml file")],

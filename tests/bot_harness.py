@@ -18,8 +18,11 @@ MAILBOX = Mailbox("foibot@example.org", "+")
 class RunningBot:
     """The bot's event loop in a background thread, as `foibot run` runs it on its main thread."""
 
-    def __init__(self, server: BotApiServer, database: Database, clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self, server: BotApiServer, database: Database, clock: Callable[[], dt.datetime], rate_limit: bool = True
+    ) -> None:
         self.server = server
+        self.rate_limit = rate_limit
         self.service = BotService(database, MAILBOX, clock)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -40,7 +43,11 @@ class RunningBot:
             self._loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()
             application = build_application(
-                self.server.token, self.service, base_url=self.server.base_url, poll_timeout=1
+                self.server.token,
+                self.service,
+                base_url=self.server.base_url,
+                poll_timeout=1,
+                rate_limit=self.rate_limit,
             )
             self._ready.set()
             await run_until(application, self._stop, poll_timeout=1)

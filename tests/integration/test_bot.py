@@ -28,21 +28,22 @@ DIRECTORY = [
 class Chat:
     """One Telegram user talking to the bot through the stand-in."""
 
-    def __init__(self, server: BotApiServer, user_id: int) -> None:
+    def __init__(self, server: BotApiServer, user_id: int, settle: float = 0.15) -> None:
         self.server = server
         self.user_id = user_id
+        self.settle = settle
         self.replies = []
 
     def say(self, text: str):
         mark = self.server.mark()
         self.server.send_text(self.user_id, text)
-        self.replies = self.server.replies_after(mark, self.user_id, settle=0.15)
+        self.replies = self.server.replies_after(mark, self.user_id, settle=self.settle)
         return self
 
     def press(self, data: str):
         mark = self.server.mark()
         self.server.press(self.user_id, data)
-        self.replies = self.server.replies_after(mark, self.user_id, settle=0.15)
+        self.replies = self.server.replies_after(mark, self.user_id, settle=self.settle)
         return self
 
     @property

@@ -1,0 +1,101 @@
+"""`foibot run` as a real process: Telegram (stand-in), SMTP (aiosmtpd) and IMAP (Dovecot) together."""
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from storage.db import upgrade
+from tests.integration.test_bot import Chat
+from tests.servers.botapi import BotApiServer
+from tests.servers.dovecot import PASSWORD, USER
+
+
+@pytest.fixture
+def bot_api():
+    server = BotApiServer().start()
+    yield server
+    server.stop()
+
+
+def run_env(tmp_path, bot_api, smtp_server, dovecot) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "IMAP_", "TELEGRAM_", "MAIL_"))}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'foibot.sqlite3'}",
+        TELEGRAM_BOT_TOKEN=bot_api.token,
+        TELEGRAM_BASE_URL=bot_api.base_url,
+        TELEGRAM_POLL_TIMEOUT="1",
+        MAIL_ADDRESS="foibot@example.org",
+        MAIL_SUBADDRESS_SEPARATOR="+",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(smtp_server.port),
+        SMTP_SECURITY="plain",
+        IMAP_HOST="127.0.0.1",
+        IMAP_PORT=str(dovecot.port),
+        IMAP_SECURITY="plain",
+        IMAP_USERNAME=USER,
+        IMAP_PASSWORD=PASSWORD,
+        OUTBOX_POLL_SECONDS="0.5",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def test_foibot_run_takes_a_user_from_start_to_a_sent_request(tmp_path, bot_api, smtp_server, dovecot):
+    env = run_env(tmp_path, bot_api, smtp_server, dovecot)
+    upgrade(env["DATABASE_URL"])
+    directory = tmp_path / "bodies.csv"
+    directory.write_text("name,foi_email,nation\nLondon Borough of Barnet,foi@barnet.gov.uk,england\n")
+    imported = subprocess.run(
+        [sys.executable, "-m", "foibot", "authorities", "import", str(directory)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert imported.stdout.startswith("added 1"), imported.stderr
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "foibot", "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        bot_api.wait_for(lambda c: c.method == "deleteWebhook", timeout=30)
+        chat = Chat(bot_api, 5005)
+        assert "from my own mailbox" in chat.say("/start").text
+        chat.say("Grace Hopper")
+        chat.say("/new")
+        chat.say("barnet")
+        chat.press(chat.button("London Borough of Barnet"))
+        chat.say("Parking fines 2023")
+        chat.say("Number of parking fines issued in 2023, by month")
+        chat.press(chat.button("➕ Sub-item to 1"))
+        chat.say("Fines cancelled on appeal")
+        chat.press("pv")
+        chat.press(chat.button("📤 Send"))
+        assert "Sent to the outbox" in chat.text
+        assert smtp_server.handler.wait_for(1, timeout=15), "the outbox sender did not send"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=30)[0].decode()
+    assert process.returncode == 0, output
+    assert "Traceback" not in output, output
+    [delivery] = smtp_server.deliveries
+    assert delivery.rcpt_tos == ["foi@barnet.gov.uk"]
+    assert "1. Number of parking fines issued in 2023, by month\n   a) Fines cancelled on appeal" in delivery.text
+    assert "Grace Hopper" in delivery.message["From"]
+
+
+def test_foibot_run_without_settings_names_each_missing_one(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "IMAP_", "TELEGRAM_", "MAIL_"))}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "foibot", "run"], env=env, capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1
+    for name in ("TELEGRAM_BOT_TOKEN", "MAIL_ADDRESS", "SMTP_HOST", "IMAP_HOST", "IMAP_USERNAME", "IMAP_PASSWORD"):
+        assert name in line
+    assert ".env.example" in line
