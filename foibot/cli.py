@@ -273,6 +273,24 @@ def parse(
 
 
 @app.command()
+def analyse(
+    file: Annotated[str, typer.Argument(help="an .eml file, or a plain-text letter")],
+    parts: Annotated[str | None, typer.Option("--parts", help="the request's questions, '1. …' and '   a) …'")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Read a reply: its kind, references, dates, exemptions, review rights — and which questions it covers."""
+    from foibot import reply_report
+
+    raw = _read_bytes(file)
+    questions_text = _read_text(parts, "--parts") if parts else None
+    try:
+        report = reply_report.analyse_file(file, raw, questions_text, _settings().max_parse_bytes)
+    except reply_report.NoQuestions as exc:
+        fail(str(exc))
+    print(json.dumps(report, indent=2, ensure_ascii=False) if as_json else reply_report.as_text(report))
+
+
+@app.command()
 def ingest(files: Annotated[list[str], typer.Argument(help=".eml files (backfills, mailbox exports)")]) -> None:
     """Run emails through the same store → parse → match path as the watcher."""
     from foibot import wiring

@@ -100,7 +100,9 @@ def sender(settings: Settings, db: Database) -> OutboxSender:
 
 def processor(settings: Settings, db: Database) -> InboxProcessor:
     """Build the store → parse → match path shared by the watcher and `foibot ingest`."""
-    return InboxProcessor(db, now, max_parse_bytes=settings.max_parse_bytes)
+    from foibot.replies import on_reply_attached
+
+    return InboxProcessor(db, now, max_parse_bytes=settings.max_parse_bytes, on_attach=[on_reply_attached])
 
 
 def watcher(settings: Settings, db: Database, inbox_processor: InboxProcessor | None = None) -> MailboxWatcher:

@@ -22,8 +22,10 @@ def fixture(function: Callable[[], bytes]) -> Callable[[], bytes]:
 
 
 def crlf(text: str, encoding: str = "utf-8") -> bytes:
-    """Drop the source indent (8 spaces; inserted blocks have none) and use CRLF line ends."""
-    lines = [line[8:] if line.startswith(" " * 8) else line for line in text.lstrip("\n").split("\n")]
+    """Drop the source indent (that of the first line; inserted blocks have none) and use CRLF line ends."""
+    body = text.lstrip("\n")
+    indent = " " * (len(body) - len(body.lstrip(" ")))
+    lines = [line[len(indent) :] if indent and line.startswith(indent) else line for line in body.split("\n")]
     return "\r\n".join(lines).encode(encoding)
 
 

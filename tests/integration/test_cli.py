@@ -5,6 +5,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -299,3 +300,59 @@ def test_ingest_then_held_then_assign(tmp_path):
 
     wrong = foibot("held", "assign", message_number, "FOI-AAAAAA", cwd=tmp_path, env=env)
     assert wrong.returncode == 2
+
+
+SEED_LETTER = Path(__file__).resolve().parents[3] / "shared" / "seed" / "barnet-foi-response-2020.txt"
+
+
+@pytest.mark.skipif(not SEED_LETTER.exists(), reason="the shared seed letter is not beside the project")
+def test_analyse_the_seed_letter_as_json(tmp_path):
+    parts = tmp_path / "parts.txt"
+    parts.write_text(
+        "1. policies for remote working\n2. new devices purchased:\n   a) laptops\n   b) tablet computers\n"
+        "   c) mobile phones\n3. remote working software/licences:\n   a) Zoom accounts created\n"
+        "   b) new Office 365 accounts purchased\n"
+    )
+    result = foibot("analyse", str(SEED_LETTER), "--parts", str(parts), "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "6234788" in data["authority_refs"]
+    assert data["letter_date"] == "2020-04-09" and data["received_date"] == "2020-04-07"
+    assert data["review_window"] == {"working_days": 40}
+    assert data["review_address"] == "foi@barnet.gov.uk" and data["regulator"] == "ICO"
+    assert data["kind"] in ("partial", "information_provided")
+    status = {c["part"]: c["status"] for c in data["coverage"]}
+    assert status["2c"] == "not_addressed" and status["3b"] != "answered"
+
+
+def test_analyse_an_eml_reply(tmp_path):
+    from tests.mail_fixtures import crlf
+
+    path = tmp_path / "refusal.eml"
+    path.write_bytes(
+        crlf("""
+            From: FOI Team <foi@council.gov.uk>
+            To: foibot@example.org
+            Subject: Your request - Our ref: 7788
+            Date: Mon, 10 Jun 2024 10:00:00 +0100
+
+            We estimate that answering your request would exceed the appropriate limit under section 12,
+            and we are therefore refusing it.
+            """)
+    )
+    data = json.loads(foibot("analyse", str(path), "--json", cwd=tmp_path).stdout)
+    assert data["kind"] == "refusal"
+    assert data["exemptions"] == ["s.12"]
+    assert data["authority_refs"] == ["7788"]
+    assert data["letter_date"] == "2024-06-10"  # from the Date header
+    text = foibot("analyse", str(path), cwd=tmp_path).stdout
+    assert "Kind: refusal" in text and "because:" in text
+
+
+def test_analyse_with_an_empty_parts_file_is_an_error(tmp_path):
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Thank you.")
+    parts = tmp_path / "parts.txt"
+    parts.write_text("\n")
+    result = foibot("analyse", str(letter), "--parts", str(parts), cwd=tmp_path)
+    assert result.returncode == 2 and "no questions" in result.stderr

@@ -1,0 +1,181 @@
+"""Which questions a reply answered: one entry per part (1, 2, 2a, 2b…).
+
+Authorities often restate each question before its answer (the seed letter
+does). Where a part's wording is found restated, its answer is the text up to
+the next restated part; sub-items listed together share the answer that
+follows the last of them, and each must then be named in it. Where a part is
+not restated, the sentences that name its key words are its answer. A part
+that asks for a number and gets no figure is at best ``partly_answered``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from foi.analysis.text import clean, figures, gives_a_figure, keywords, sentences
+from foi.questions import Part, Question, parts
+
+ANSWERED, PARTLY, REFUSED, NOT_HELD, NOT_ADDRESSED = (
+    "answered",
+    "partly_answered",
+    "refused",
+    "not_held",
+    "not_addressed",
+)
+_ASKS_NUMBER = re.compile(
+    r"\b(number|how many|how much|total|count|figures?|amount|quantity|cost|spend|spent|breakdown)\b", re.I
+)
+_REFUSED = re.compile(
+    r"\bexempt|\bwithh(e|o)ld|\brefus|\bsection \d|\bs\.\s?\d|\bcost limit|\bnot (be )?disclos|\bredact", re.I
+)
+_NOT_HELD = re.compile(
+    r"(does|do|did) not hold|not held|no (information|records?|data) (is |are )?held|holds? no", re.I
+)
+# Verbs and adjectives every question uses; an answer need not repeat them.
+_GENERIC = {
+    "new", "created", "create", "purchased", "purchase", "bought", "buy", "issued", "issue", "made", "make",
+    "used", "use", "received", "receive", "provided", "spent", "spend", "current", "recent", "year", "month",
+    "total", "annual", "organisation", "council", "authority", "department",
+}  # fmt: skip
+_MARKER = re.compile(r"^\s*(\*|_|#|>|-|o\s|•|\d+[.)]|[a-z][.)]|\(?[a-z]\))", re.I)
+
+
+@dataclass
+class Coverage:
+    part: str
+    text: str
+    status: str
+    evidence: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"part": self.part, "text": self.text, "status": self.status, "evidence": self.evidence}
+
+
+_LIST_PREFIX = re.compile(r"^\s*(?:[-*•>]+\s*|o\s+|\d+[.)]\s*|\(?[a-z]\)\s*|[a-z][.]\s+)+", re.I)
+
+
+def _is_restatement(raw: str, part: Part) -> bool:
+    """Return True when the letter's line ``raw`` repeats the part's question (not an answer to it)."""
+    wanted = keywords(part.text)
+    if not wanted:
+        return False
+    line = clean(raw).strip()
+    body = _LIST_PREFIX.sub("", line.strip("*_ "))
+    if len(wanted & keywords(body)) / len(wanted) < 0.75:
+        return False
+    emphasised = "*" in raw or "_" in raw or line.endswith((":", "?"))
+    if figures(body) - figures(part.text) and not emphasised:
+        return False  # an answer with a figure in it, not the question again
+    short = len(body.split()) <= 2 * len(part.text.split()) + 8
+    return short or emphasised or bool(_MARKER.match(line))
+
+
+def _find_restated(raw_lines: list[str], numbered: list[Part]) -> dict[str, int]:
+    """Return, for each part label, the index of the last line that restates it."""
+    found: dict[str, int] = {}
+    for label_part in numbered:
+        for index in range(len(raw_lines) - 1, -1, -1):
+            if raw_lines[index].strip() and _is_restatement(raw_lines[index], label_part):
+                found[label_part.label] = index
+                break
+    return found
+
+
+def _judge(answer: str, part: Part, asks_number: bool, require_mention: bool) -> tuple[str, list[str]]:
+    wanted = keywords(part.text)
+    pieces = sentences(answer)
+    if require_mention:
+        specific = {w for w in wanted if w not in _GENERIC} or wanted
+        needed = 1 if len(specific) < 3 else -(-len(specific) // 2)  # half the specific words, at least one
+        pieces = [s for s in pieces if len(specific & keywords(s)) >= needed]
+    pieces = [s for s in pieces if s.strip()]
+    if not pieces:
+        return NOT_ADDRESSED, []
+    text = " ".join(pieces)
+    evidence = [s[:300] for s in pieces[:2]]
+    if _NOT_HELD.search(text):
+        return NOT_HELD, evidence
+    if _REFUSED.search(text):
+        return REFUSED, evidence
+    if asks_number and not gives_a_figure(text, figures(part.text)):
+        return PARTLY, evidence
+    return ANSWERED, evidence
+
+
+def coverage(letter: str, questions: list[Question] | tuple[Question, ...]) -> list[Coverage]:
+    """Return how the letter covers each question and sub-item."""
+    raw_lines = letter.splitlines()
+    lines = [clean(line) for line in raw_lines]
+    numbered = parts(questions)
+    restated = _find_restated(raw_lines, numbered)
+    positions = sorted(restated.values())
+    results: list[Coverage] = []
+    for number, question in enumerate(questions, start=1):
+        top = Part(str(number), question.text, 0)
+        subs = [p for p in numbered if p.depth == 1 and p.label.rstrip("abcdefghijklmnopqrstuvwxyz") == str(number)]
+        asks_number = _asks_number(top, lines, restated)
+        block = _block_after(lines, restated, positions, [top, *subs])
+        results.append(_cover(lines, top, restated, positions, asks_number, block, require_mention=False))
+        for sub in subs:
+            sub_asks = asks_number or _asks_number(sub, lines, restated)
+            results.append(_cover(lines, sub, restated, positions, sub_asks, block, require_mention=True))
+    return results
+
+
+def _asks_number(part: Part, lines: list[str], restated: dict[str, int]) -> bool:
+    """Return True when the part (as the user wrote it, or as the letter restates it) asks for a number."""
+    if _ASKS_NUMBER.search(part.text):
+        return True
+    return part.label in restated and bool(_ASKS_NUMBER.search(lines[restated[part.label]]))
+
+
+_CLOSING = re.compile(
+    r"^\W*(further information|your rights|right to (request|ask)|advice and assistance|"
+    r"if you are (unhappy|dissatisfied|not satisfied)|yours (sincerely|faithfully)|kind regards|"
+    r"complaints? (and|&) (reviews?|appeals?)|re-?use of (public sector )?information)",
+    re.IGNORECASE,
+)
+
+
+def _segment(lines: list[str], start: int, positions: list[int]) -> str:
+    """Return the lines after ``start`` up to the next restated part or the letter's closing sections."""
+    following = [p for p in positions if p > start]
+    end = following[0] if following else len(lines)
+    for index in range(start + 1, end):
+        if _CLOSING.match(lines[index]):
+            end = index
+            break
+    return "\n".join(lines[start + 1 : end])
+
+
+def _block_after(lines: list[str], restated: dict[str, int], positions: list[int], group: list[Part]) -> str | None:
+    """Return the answer that follows the last restated line of a question and its sub-items."""
+    found = [restated[p.label] for p in group if p.label in restated]
+    return _segment(lines, max(found), positions) if found else None
+
+
+def _cover(
+    lines: list[str],
+    part: Part,
+    restated: dict[str, int],
+    positions: list[int],
+    asks_number: bool,
+    block: str | None,
+    require_mention: bool,
+) -> Coverage:
+    if part.label in restated:
+        own = _segment(lines, restated[part.label], positions)
+        if own.strip():
+            status, evidence = _judge(own, part, asks_number, require_mention=require_mention)
+        elif block is not None:
+            status, evidence = _judge(block, part, asks_number, require_mention=require_mention)
+        else:
+            status, evidence = NOT_ADDRESSED, []
+    else:
+        # Not restated: look for the part's words after the first restatement (or anywhere),
+        # leaving out the lines that restate other questions.
+        start = positions[0] if positions else 0
+        answer_lines = [line for index, line in enumerate(lines[start:], start) if index not in positions]
+        status, evidence = _judge("\n".join(answer_lines), part, asks_number, require_mention=True)
+    return Coverage(part.label, part.text, status, evidence)

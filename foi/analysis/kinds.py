@@ -1,0 +1,184 @@
+"""What kind of letter a reply is, with the sentences that decided it.
+
+Each kind has cue phrases with weights; the sentences of the letter are
+scored, and a few rules settle the mixtures real letters contain (a refusal
+of some parts alongside information is ``partial``; a review letter is never
+a first reply). Sources for the wording: ICO guidance on refusal notices
+(s.17), acknowledgements and extensions (s.10(3)), EIR reg 7 and 14, and the
+review procedures of the s.45 Code and FOISA s.21.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KINDS = (
+    "acknowledgement",
+    "clarification",
+    "fee_notice",
+    "extension",
+    "information_provided",
+    "partial",
+    "refusal",
+    "not_held",
+    "review_acknowledgement",
+    "review_outcome",
+    "bounce",
+    "auto_reply",
+    "other",
+)
+
+_CUES: dict[str, list[tuple[str, float]]] = {
+    "acknowledgement": [
+        (r"acknowledge (the )?receipt|this is (an|to) acknowledge|we acknowledge", 3),
+        (r"(we|i) (have|has) (now )?received your (request|email|information request)", 2),
+        (r"(has|have) been (logged|registered|passed to)", 2),
+        (r"(we|you) (will|should|can expect to) (respond|receive a (response|reply)|reply)", 2),
+        (r"within (the statutory )?(20|twenty) working days", 1.5),
+        (r"(is|was) being (dealt with|processed|considered)", 1.5),
+    ],
+    "clarification": [
+        (r"\bclarif(y|ication)\b", 3),
+        (r"(could|can|would) you (please )?(confirm|specify|explain|clarify|narrow|provide more|let us know)", 2.5),
+        (r"section 1\(3\)|regulation 9\(2\)|further (information|details) (is|are) (needed|required)", 2.5),
+        (r"(clock|time ?limit|20 working days) (will|has been) (stopped|paused|restart)", 2),
+        (r"before we can (process|deal with|respond)", 2),
+    ],
+    "fee_notice": [
+        (r"fees? notice|section 9\b|regulation 8\b", 3),
+        (r"(a|the) (fee|charge) of £\s?\d", 3),
+        (r"(pay|payment of) (the|a) (fee|charge)", 2.5),
+    ],
+    "extension": [
+        (r"public interest test", 2),
+        (r"(extend|extension of) (the )?(time|deadline|period)|need (more|additional|further) time", 3),
+        (r"section 10\(3\)|regulation 7\b|complex and voluminous", 3),
+        (r"(further|additional) (20|twenty) working days", 2.5),
+    ],
+    "information_provided": [
+        (r"please find (attached|enclosed|below)|attached (is|are) (the|our)|see attached", 2),
+        (r"(the|our) (response|answers?) to your (request|questions)", 2),
+        (r"holds? (the|some|this) information|(we|i) can confirm", 2),
+        (r"information (you )?requested (is|are) (attached|below|enclosed|provided)", 3),
+        (r"(we|i) (am|are) (pleased|happy) to (provide|supply|enclose)", 3),
+        (r"^response\b|\bresponse:", 1),
+    ],
+    "partial": [
+        (r"(some|part) of (the|your) (information|request)|partially|in part\b", 2.5),
+        (r"(has|have) been (redacted|withheld)|redact", 2.5),
+        (r"remaining (information|parts?)", 2),
+    ],
+    "refusal": [
+        (r"\brefus(e|ed|al|ing)\b", 3),
+        (r"\bexempt(ion)?\b|\bexcepted\b|\bexception\b", 2.5),
+        (r"(exceed|over) the (appropriate|cost) limit|appropriate limit|cost limit", 3),
+        (r"vexatious|repeated request|section 14", 3),
+        (r"neither confirm nor deny|withh(e|o)ld(ing)? (the|this|all)", 2.5),
+        (r"not a valid request|does not (meet|satisfy) the requirements of section 8", 3),
+    ],
+    "not_held": [
+        (
+            r"(does|do|did) not hold|not held|holds? no (information|records|data)|"
+            r"no (information|records) (is|are|was|were) held",
+            3.5,
+        ),
+        (r"no recorded information|we have no record", 3),
+    ],
+    "review_acknowledgement": [
+        (r"(received|acknowledge)[^.]{0,60}(request for an? |your )(internal )?review", 4),
+        (r"(internal review|review request) (has been|is being) (logged|passed|allocated)", 3),
+    ],
+    "review_outcome": [
+        (r"(outcome|result|conclusion|findings) of (the|my|our|your) (internal )?review", 4),
+        (r"(i|we) have (now )?(completed|carried out|conducted|undertaken) (the|an|my|our) (internal )?review", 4),
+        (r"(uphold|upheld|overturn|overturned|reverse|reversed) (the|our) (original )?(decision|response)", 3.5),
+        (r"review (panel|officer|decision)", 2),
+    ],
+}
+_COMPILED = {kind: [(re.compile(p, re.IGNORECASE | re.MULTILINE), w) for p, w in cues] for kind, cues in _CUES.items()}
+_REVIEW_CONTEXT = re.compile(r"internal review|request(ed)? (for )?a review|your review|reconsideration", re.IGNORECASE)
+_RIGHTS_SECTION = re.compile(
+    r"your rights|if you are (unhappy|dissatisfied|not satisfied)|right to (request|ask for) (an internal |a )?review|"
+    r"appeal to the information commissioner|complain to the",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str
+    confidence: float
+    evidence: list[str]
+    scores: dict[str, float]
+
+
+def classify(
+    sentences: list[str], label: str | None = None, unanswered_parts: int = 0, answered_parts: int = 0
+) -> Verdict:
+    """Return the kind of letter these sentences make up."""
+    if label in ("bounce", "auto_reply"):
+        return Verdict(label, 0.95, [], {})
+    scores = {kind: 0.0 for kind in _COMPILED}
+    evidence: dict[str, list[str]] = {kind: [] for kind in _COMPILED}
+    for sentence in sentences:
+        # The standard "your rights" paragraph mentions reviews and refusals in every letter.
+        boilerplate = bool(_RIGHTS_SECTION.search(sentence))
+        matched = {
+            kind: max((weight for pattern, weight in cues if pattern.search(sentence)), default=0.0)
+            for kind, cues in _COMPILED.items()
+        }
+        # "I can confirm that we do not hold…" confirms nothing was provided.
+        if matched["not_held"] or matched["refusal"]:
+            matched["information_provided"] = 0.0
+        for kind, best in matched.items():
+            if best and not (boilerplate and kind in ("review_acknowledgement", "review_outcome", "refusal")):
+                scores[kind] += best
+                if len(evidence[kind]) < 3:
+                    evidence[kind].append(sentence[:300])
+    kind = _decide(scores, unanswered_parts, answered_parts)
+    if kind == "other":
+        return Verdict("other", 0.3, [], scores)
+    total = sum(scores.values()) or 1.0
+    confidence = round(min(0.98, 0.4 + 0.6 * (scores.get(kind, 0.0) / total)), 2)
+    chosen = evidence.get(kind) or [e for k in ("information_provided", "refusal", "not_held") for e in evidence[k]][:3]
+    unanswered, answered = unanswered_parts, answered_parts
+    if kind == "partial" and unanswered and not scores["partial"]:
+        # Decided by the questions left unanswered rather than by the letter's own words.
+        confidence = 0.75
+        chosen = [*chosen[:2], f"{unanswered} of {unanswered + answered} parts of the request not fully answered"]
+    return Verdict(kind, confidence, chosen, scores)
+
+
+def _decide(scores: dict[str, float], unanswered: int, answered: int) -> str:
+    review = max(scores["review_outcome"], scores["review_acknowledgement"])
+    if review >= 3.5:
+        return (
+            "review_outcome"
+            if scores["review_outcome"] >= scores["review_acknowledgement"]
+            else "review_acknowledgement"
+        )
+    substantive = {k: scores[k] for k in ("information_provided", "partial", "refusal", "not_held")}
+    provided, refused, not_held = scores["information_provided"], scores["refusal"], scores["not_held"]
+    if scores["clarification"] >= 3 and scores["clarification"] >= max(substantive.values()):
+        return "clarification"
+    if scores["fee_notice"] >= 3 and scores["fee_notice"] >= max(substantive.values()):
+        return "fee_notice"
+    if scores["extension"] >= 3 and scores["extension"] >= provided:
+        return "extension"
+    if unanswered and (answered or provided >= 2):
+        return "partial"
+    if scores["partial"] >= 2.5 and (provided or refused):
+        return "partial"
+    if provided >= 2 and (refused >= 3 or not_held >= 3):
+        return "partial"
+    if refused >= 3 and refused >= not_held:
+        return "refusal"
+    if not_held >= 3:
+        return "not_held"
+    if provided >= 2:
+        return "information_provided"
+    if scores["acknowledgement"] >= 2:
+        return "acknowledgement"
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] >= 3 else "other"

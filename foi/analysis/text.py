@@ -1,0 +1,100 @@
+"""Text helpers for reading letters: sentences, words, dates, figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+"
+# "9 April 2020", "Thursday 9th April 2020", "April 9, 2020", "09/04/2020", "9.4.2020"
+DATE_BODY = (
+    rf"(?:{_DAY})?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?,?\s+\d{{4}}"
+    rf"|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}}))"
+)
+# "7 April" or "April 7" without a year
+DATE_NO_YEAR_BODY = (
+    rf"(?:{_DAY})?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})|(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?)"
+    rf"\b(?!,?\s+\d{{4}})"
+)
+DATE = re.compile(rf"\b{DATE_BODY}\b", re.IGNORECASE)
+DATE_NO_YEAR = re.compile(rf"\b{DATE_NO_YEAR_BODY}", re.IGNORECASE)
+_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
+
+
+@lru_cache(maxsize=4096)
+def parse_date(text: str) -> dt.date | None:
+    """Return the date written in ``text`` (UK order), or None; dateparser restricted as TESTING.md says."""
+    import dateparser
+
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip(), flags=re.IGNORECASE)
+    parsed = dateparser.parse(cleaned, languages=["en"], settings=_SETTINGS)  # type: ignore[arg-type]
+    return parsed.date() if parsed else None
+
+
+def clean(text: str) -> str:
+    """Strip markdown emphasis and link syntax that letters converted from HTML carry."""
+    text = re.sub(r"\[([^\]]+)\]\((?:mailto:)?[^)]+\)", r"\1", text)
+    text = re.sub(r"<(https?://[^>]+|mailto:[^>]+)>", r"\1", text)
+    return text.replace("**", "").replace("__", "")
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences and list items, keeping each short enough to quote."""
+    pieces: list[str] = []
+    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•o]\s|\d+[.)]\s|[a-z][.)]\s))", text):
+        block = " ".join(block.split())
+        if not block:
+            continue
+        pieces.extend(p.strip() for p in re.split(r"(?<=[.!?])\s+(?=[A-Z(\"'])", block) if p.strip())
+    return pieces
+
+
+_STOP = set(
+    """a an and are as at be by for from have how i in into is it its me my of on or our please provide
+    the their them there these this those to was we were what when where which who why will with you your
+    any all each per number numbers breakdown detail details information data list copy copies
+    since during between within held hold holds against about regarding relating""".split()
+)
+
+
+def stem(word: str) -> str:
+    word = word.lower()
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def keywords(text: str) -> set[str]:
+    """Return the content words of ``text``, stemmed (the words a reply must mention)."""
+    words = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", clean(text).lower())
+    return {stem(w) for w in words if w not in _STOP and len(w) > 1}
+
+
+def figures(text: str) -> set[str]:
+    """Return the numbers written in ``text`` (digits only)."""
+    return {re.sub(r"[,]", "", n) for n in re.findall(r"(?<![A-Za-z])\d[\d,]*(?:\.\d+)?", text)}
+
+
+_NUMBER_WORDS = re.compile(
+    r"\b(none|nil|zero|no\s+\w+|not\s+(supported|used|held|purchased|bought|created)|do(es)? not (use|have|hold|own)|"
+    r"did not|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|million|dozen|half)\b",
+    re.IGNORECASE,
+)
+
+
+def gives_a_figure(text: str, own_numbers: set[str]) -> bool:
+    """Return True when ``text`` states a quantity (a number not taken from the question, or "none")."""
+    if figures(text) - own_numbers:
+        return True
+    return bool(_NUMBER_WORDS.search(text))

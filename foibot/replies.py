@@ -1,0 +1,121 @@
+"""When a reply is attached to a request: read it, keep the analysis, and move the request on.
+
+The analysis is stored with the message; the request's state and dates follow
+the kind of letter: an acknowledgement (its reference is learned by the
+matching step), a clarification (the clock stops), a fees notice (the clock
+pauses), an extension (a new promised date), a substantive reply (the review
+window opens), a review outcome (the complaint window opens).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from foi import deadlines
+from foi.analysis import Analysis, analyse
+from foi.laws import law_for
+from foi.lifecycle import Event, can
+from mail.parse import ParsedMessage
+from storage.models import FoiRequestRow, MessageRow
+from storage.requests import add_event, questions_of, transition
+
+_REPLY_EVENTS = {
+    "information_provided": Event.ANSWER,
+    "partial": Event.ANSWER_PARTLY,
+    "refusal": Event.REFUSE,
+    "not_held": Event.REPORT_NOT_HELD,
+}
+KIND_WORDS = {
+    "acknowledgement": "an acknowledgement",
+    "clarification": "a request to clarify",
+    "fee_notice": "a fees notice",
+    "extension": "an extension",
+    "information_provided": "an answer",
+    "partial": "a partial answer",
+    "refusal": "a refusal",
+    "not_held": "a 'not held' reply",
+    "review_acknowledgement": "an acknowledgement of your review request",
+    "review_outcome": "the outcome of the review",
+    "other": "a message",
+}
+
+
+def analyse_reply(request: FoiRequestRow, row: MessageRow, parsed: ParsedMessage) -> Analysis:
+    """Read the reply against the request's own questions."""
+    return analyse(
+        parsed.full_text(),
+        questions_of(request),
+        subject=parsed.subject,
+        label=row.label,
+        sent_on=parsed.date.astimezone(deadlines.LONDON).date() if parsed.date else None,
+    )
+
+
+def on_reply_attached(session: Session, request: FoiRequestRow, row: MessageRow, parsed: ParsedMessage) -> None:
+    """Store the analysis on the message and let the request's state follow it (an ``on_attach`` hook)."""
+    result = analyse_reply(request, row, parsed)
+    row.analysis = result.as_dict()
+    row.classification = result.kind
+    if row.label is not None:
+        return  # bounces and automatic replies never move the request
+    apply_kind(session, request, result, _day_of(row))
+
+
+def _day_of(row: MessageRow) -> dt.date:
+    when = row.sent_date or row.stored_at or dt.datetime.now(dt.UTC)
+    return when.astimezone(deadlines.LONDON).date()
+
+
+def apply_kind(session: Session, request: FoiRequestRow, result: Analysis, arrived: dt.date) -> None:
+    """Move the request on according to the kind of letter (also used when the user corrects the kind)."""
+    law = law_for(request.regime)
+    at = dt.datetime.combine(arrived, dt.time(12), tzinfo=dt.UTC)
+    letter_day = result.letter_date if result.letter_date and result.letter_date <= arrived else arrived
+    summary = f"{KIND_WORDS.get(result.kind, result.kind)} arrived"
+    if result.promised_date:
+        request.promised_on = result.promised_date
+        summary += f"; reply promised by {result.promised_date:%d %b %Y}"
+    kind = result.kind
+    if kind == "acknowledgement" and can(request.status, Event.ACKNOWLEDGE) and request.status != "review_requested":
+        transition(session, request, Event.ACKNOWLEDGE, at, summary)
+    elif kind == "clarification" and can(request.status, Event.ASK_CLARIFICATION):
+        request.clarification_asked_on = letter_day
+        transition(session, request, Event.ASK_CLARIFICATION, at, summary + "; the clock stops until you clarify")
+    elif kind == "fee_notice" and can(request.status, Event.REQUEST_FEE):
+        request.fee_notice_on = letter_day
+        transition(session, request, Event.REQUEST_FEE, at, summary + "; the clock pauses until the fee is paid")
+    elif kind == "extension" and can(request.status, Event.EXTEND):
+        outer = deadlines.extended_reply_due(law, request.received_on) if request.received_on else None
+        request.extended_due_on = result.promised_date or outer
+        transition(session, request, Event.EXTEND, at, summary)
+    elif kind in _REPLY_EVENTS and can(request.status, _REPLY_EVENTS[kind]):
+        request.responded_on = letter_day
+        request.review_request_by = review_deadline(law, letter_day, result.review_window)
+        unanswered = [c.part for c in result.unanswered]
+        if unanswered:
+            summary += f"; not fully answered: part{'s' if len(unanswered) > 1 else ''} {', '.join(unanswered)}"
+        transition(session, request, _REPLY_EVENTS[kind], at, summary)
+    elif kind == "review_outcome" and can(request.status, Event.ANSWER_REVIEW):
+        request.review_decided_on = letter_day
+        request.complaint_by = deadlines.complaint_by(law, letter_day)
+        transition(session, request, Event.ANSWER_REVIEW, at, summary)
+    else:
+        add_event(session, request, at, "reply", summary, kind=kind)
+
+
+def review_deadline(law, responded_on: dt.date, stated: dict[str, int] | None) -> dt.date:  # type: ignore[no-untyped-def]
+    """Return the last day to ask for a review: the law's window, or the authority's own when longer."""
+    statutory = deadlines.review_request_by(law, responded_on)
+    if not stated:
+        return statutory
+    if "months" in stated:
+        theirs = deadlines.add_months(responded_on, stated["months"])
+    elif "working_days" in stated:
+        theirs = law.calendar().add_working_days(responded_on, stated["working_days"])
+    elif "weeks" in stated:
+        theirs = responded_on + dt.timedelta(weeks=stated["weeks"])
+    else:
+        theirs = responded_on + dt.timedelta(days=stated.get("days", 0))
+    return max(statutory, theirs)
