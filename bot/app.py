@@ -26,10 +26,13 @@ from telegram.ext import (
 )
 
 from bot.flow import COMMANDS, Flow
+from bot.notify import Notice, claim_notices, prompt_screen
 from bot.screens import Screen, split_message
+from foibot.followups import DuePrompt, claim_prompts, release_prompt, unanswered_parts
 from mail.compose import Mailbox
 from storage.db import Database
-from storage.models import User
+from storage.models import FoiRequestRow, User
+from storage.requests import add_event
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,58 @@ class BotService:
                 return flow.button(value)
             return flow.text(value)
 
+    def take_notices(self) -> list[Notice]:
+        """Claim replies and held mail not yet told to their owners."""
+        with self.database.unit_of_work() as session:
+            return claim_notices(session, self.clock())
+
+    def take_prompts(self) -> list[tuple[DuePrompt, Screen]]:
+        """Claim the follow-up prompts due now, with the screen for each."""
+        claimed = claim_prompts(self.database, self.clock())
+        screens = []
+        with self.database.unit_of_work() as session:
+            for due in claimed:
+                request = session.get(FoiRequestRow, due.request_id)
+                assert request is not None
+                screens.append((due, prompt_screen(request, due.prompt, unanswered_parts(session, request.id))))
+        return screens
+
+    def prompt_told(self, due: DuePrompt) -> None:
+        with self.database.unit_of_work() as session:
+            request = session.get(FoiRequestRow, due.request_id)
+            if request is not None:
+                add_event(session, request, self.clock(), "prompt", f"prompted: {due.prompt.kind.replace('_', ' ')}")
+
+    def prompt_failed(self, due: DuePrompt) -> None:
+        release_prompt(self.database, due.claim_id)
+
+
+async def deliver_notices(bot, service: BotService) -> int:  # type: ignore[no-untyped-def]
+    """Send every pending reply notice; return how many users were told."""
+    notices = await asyncio.to_thread(service.take_notices)
+    for notice in notices:
+        try:
+            await send_screens_with(bot, notice.telegram_id, notice.screens)
+        except TelegramError:
+            log.exception("could not notify user %s", notice.telegram_id)
+    return len(notices)
+
+
+async def deliver_prompts(bot, service: BotService) -> int:  # type: ignore[no-untyped-def]
+    """Send every follow-up prompt due now, once; return how many were sent."""
+    prompts = await asyncio.to_thread(service.take_prompts)
+    sent = 0
+    for due, screen in prompts:
+        try:
+            await send_screens_with(bot, due.telegram_id, [screen])
+        except TelegramError:
+            log.exception("could not send prompt %s; it will be tried again", due.prompt.kind)
+            await asyncio.to_thread(service.prompt_failed, due)
+            continue
+        await asyncio.to_thread(service.prompt_told, due)
+        sent += 1
+    return sent
+
 
 def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
     if not screen.buttons:
@@ -71,16 +126,22 @@ def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
 
 
 async def send_screens(context: ContextTypes.DEFAULT_TYPE, chat_id: int, screens: list[Screen]) -> None:
+    await send_screens_with(context.bot, chat_id, screens)
+
+
+async def send_screens_with(bot, chat_id: int, screens: list[Screen]) -> None:  # type: ignore[no-untyped-def]
     """Send each screen: text split at paragraph boundaries, buttons on the last part, files as documents."""
     for screen in screens:
         if screen.document is not None:
             filename, data = screen.document
-            await context.bot.send_document(chat_id, InputFile(data, filename=filename), caption=screen.text[:1000])
+            await bot.send_document(
+                chat_id, InputFile(data, filename=filename), caption=screen.text[:1000], parse_mode=ParseMode.HTML
+            )
             continue
         chunks = split_message(screen.text)
         for index, chunk in enumerate(chunks):
             markup = keyboard(screen) if index == len(chunks) - 1 else None
-            await context.bot.send_message(
+            await bot.send_message(
                 chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
             )
 
@@ -92,6 +153,8 @@ def build_application(
     base_file_url: str | None = None,
     poll_timeout: float = 10.0,
     rate_limit: bool = True,
+    notify_every: float = 1.0,
+    sweep_every: float = 300.0,
 ) -> Application:
     """Build the ptb application with our handlers and Telegram's rate limits (30 messages/s, 429 retries)."""
     builder = ApplicationBuilder().token(token)
@@ -138,6 +201,16 @@ def build_application(
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(~filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, on_other))
     application.add_error_handler(_on_error)
+
+    async def notify_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await deliver_notices(context.bot, service)
+
+    async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await deliver_prompts(context.bot, service)
+
+    assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
+    application.job_queue.run_repeating(notify_job, interval=notify_every, first=1.0, name="notify")
+    application.job_queue.run_repeating(sweep_job, interval=sweep_every, first=5.0, name="sweep")
     return application
 
 

@@ -117,3 +117,145 @@ def chaser(law: Law, to: Addressing, sent_on: dt.date, reply_due: dt.date) -> Le
         _sign_off(to.requester_name),
     )
     return Letter("chaser", reply_subject(request_subject(law, to.title, to.reference)), body)
+
+
+@dataclass(frozen=True)
+class ReviewGrounds:
+    """What the requester disputes: parts left unanswered and exemptions applied."""
+
+    unanswered: tuple[tuple[str, str, str], ...] = ()  # (label, question text, status)
+    exemptions: tuple[str, ...] = ()
+
+
+_STATUS_WORDS = {
+    "not_addressed": "was not answered",
+    "partly_answered": "was only partly answered (no figure was given)",
+    "refused": "was refused",
+    "not_held": "was said not to be held",
+}
+
+
+def _grounds_paragraphs(grounds: ReviewGrounds) -> list[str]:
+    paragraphs = []
+    if grounds.unanswered:
+        lines = ["The response does not deal fully with every part of my request:"]
+        for label, text, status in grounds.unanswered:
+            lines.append(f"- part {label} ({text}) {_STATUS_WORDS.get(status, 'was not answered')};")
+        paragraphs.append("\n".join(lines))
+    if grounds.exemptions:
+        cited = ", ".join(grounds.exemptions)
+        paragraphs.append(
+            textwrap.fill(
+                f"I dispute the application of {cited}. Please reconsider whether each exemption or "
+                "exception is engaged and, where it is qualified, whether the public interest in "
+                "withholding the information really outweighs the public interest in its disclosure.",
+                width=78,
+            )
+        )
+    if not paragraphs:
+        paragraphs.append("I am not satisfied with the response, for the reasons below.")
+    return paragraphs
+
+
+def internal_review(
+    law: Law,
+    to: Addressing,
+    *,
+    requested_on: dt.date,
+    responded_on: dt.date,
+    authority_refs: tuple[str, ...],
+    grounds: ReviewGrounds,
+    review_reply_due: dt.date,
+) -> Letter:
+    """Return the request for an internal review (s.45 Code / EIR reg 11 / FOISA s.20 / EISR reg 16)."""
+    refs = f"our reference {to.reference}" + (f", your reference {', '.join(authority_refs)}" if authority_refs else "")
+    body = _paragraphs(
+        _greeting(to.authority_name),
+        textwrap.fill(
+            f"I am writing to request an {law.review_name} under {law.review_provision} of your "
+            f"response of {long_date(responded_on)} to my request for information made on "
+            f"{long_date(requested_on)} ({refs}), titled \u201c{to.title}\u201d.",
+            width=78,
+        ),
+        *_grounds_paragraphs(grounds),
+        textwrap.fill(
+            f"Please carry out the review and let me have your decision by {long_date(review_reply_due)}, "
+            f"within {law.review_reply.describe()}.",
+            width=78,
+        ),
+        _keep_reference(to.reference),
+        _sign_off(to.requester_name),
+    )
+    return Letter("review", reply_subject(f"{law.review_name.capitalize()} - {to.title} [{to.reference}]"), body)
+
+
+def requirement_for_review_no_reply(
+    law: Law, to: Addressing, *, requested_on: dt.date, reply_due: dt.date, review_reply_due: dt.date
+) -> Letter:
+    """Return the requirement for review of a failure to reply (FOISA s.20 / EISR reg 16)."""
+    body = _paragraphs(
+        _greeting(to.authority_name),
+        textwrap.fill(
+            f"I made a request for information on {long_date(requested_on)} (reference {to.reference}). "
+            f"You were required to respond by {long_date(reply_due)} under {law.reply_provision}, and "
+            "I have received no response.",
+            width=78,
+        ),
+        textwrap.fill(
+            f"I therefore require you to review your failure to respond, under {law.review_provision}. "
+            "I am dissatisfied because no response has been given. Please respond to this requirement "
+            f"for review by {long_date(review_reply_due)}, and provide the information I asked for.",
+            width=78,
+        ),
+        _keep_reference(to.reference),
+        _sign_off(to.requester_name),
+    )
+    return Letter("review", reply_subject(f"Requirement for review - {to.title} [{to.reference}]"), body)
+
+
+MAX_GROUNDS = 2000  # the ICO's limit for the grounds of a complaint
+
+
+def complaint_grounds(law: Law, to: Addressing, grounds: ReviewGrounds, *, no_reply: bool, review_overdue: bool) -> str:
+    """Return the grounds of a complaint to the regulator, at most 2,000 characters."""
+    if no_reply:
+        text = (
+            f"{to.authority_name} has not responded to my request {to.reference} within the time allowed by "
+            f"{law.reply_provision}, despite a reminder."
+        )
+    elif review_overdue:
+        text = (
+            f"{to.authority_name} has not completed the {law.review_name} I asked for on request "
+            f"{to.reference} within the time allowed."
+        )
+    else:
+        text = f"I am dissatisfied with {to.authority_name}'s handling of my request {to.reference}."
+    parts = [text]
+    for label, question, status in grounds.unanswered:
+        parts.append(f"Part {label} ({question}) {_STATUS_WORDS.get(status, 'was not answered')}.")
+    if grounds.exemptions:
+        parts.append(
+            f"I dispute the use of {', '.join(grounds.exemptions)}: I ask the Commissioner to decide whether "
+            "they are engaged and where the public interest lies."
+        )
+    parts.append("I ask the Commissioner to require the authority to respond in full.")
+    grounds_text = " ".join(parts)
+    if len(grounds_text) > MAX_GROUNDS:
+        grounds_text = grounds_text[: MAX_GROUNDS - 1].rsplit(" ", 1)[0] + "…"
+    return grounds_text
+
+
+def where_to_complain(law: Law) -> str:
+    """Return where and how to submit a complaint to the regulator."""
+    if law.regulator.value == "SIC":
+        return (
+            "Apply to the Scottish Information Commissioner online at itspublicknowledge.info/appeal, "
+            "or by post to Kinburn Castle, Doubledykes Road, St Andrews, Fife KY16 9DS, within six months "
+            "of the review response (or of the day it was due). Enclose this pack."
+        )
+    return (
+        "Complain to the Information Commissioner's Office with its online form at ico.org.uk/make-a-complaint "
+        "(official information and FOI), or by post to Wycliffe House, Water Lane, Wilmslow, Cheshire "
+        "SK9 5AF (helpline 0303 123 1113), within six weeks of the final response. Attach this pack: it "
+        "holds the grounds, a chronology and unedited copies of every message, with full dates and addresses."
+    )

@@ -385,6 +385,54 @@ def fetch() -> None:
 
 
 @app.command()
+def sweep() -> None:
+    """Send the follow-up prompts due now, and any reply notices not yet sent, once (for cron)."""
+    import asyncio
+
+    from telegram import Bot
+
+    from bot.app import BotService, deliver_notices, deliver_prompts
+    from foibot import wiring
+
+    settings = _settings()
+    db = _ready(lambda: wiring.database(settings))
+    _ready(lambda: wiring.require(settings, "telegram_bot_token", "mail_address"))
+    assert settings.telegram_bot_token is not None
+    service = BotService(db, _ready(lambda: wiring.mailbox(settings)), wiring.now)
+
+    async def main() -> tuple[int, int]:
+        bot = Bot(
+            settings.telegram_bot_token.get_secret_value(),
+            base_url=settings.telegram_base_url or "https://api.telegram.org/bot",
+        )
+        async with bot:
+            return await deliver_prompts(bot, service), await deliver_notices(bot, service)
+
+    prompts, notices = asyncio.run(main())
+    print(f"sent {prompts} prompt{'s' if prompts != 1 else ''} and {notices} reply notice{'s' if notices != 1 else ''}")
+
+
+@app.command()
+def timeline(reference: Annotated[str, typer.Argument(help="our reference, e.g. FOI-7K3M9Q")]) -> None:
+    """Print a request's whole history: deadlines, state changes, messages and prompts."""
+    from foi.references import normalize
+    from foibot import timeline_report, wiring
+    from storage.requests import RequestNotFound, by_reference
+
+    canonical = normalize(reference)
+    if canonical is None:
+        fail(f"{reference!r} is not one of our references (like FOI-7K3M9Q)")
+    settings = _settings()
+    db = _ready(lambda: wiring.database(settings))
+    with db.unit_of_work() as session:
+        try:
+            request = by_reference(session, canonical)
+        except RequestNotFound as exc:
+            fail(str(exc))
+        print(timeline_report.render(session, request))
+
+
+@app.command()
 def run(
     only: Annotated[str | None, typer.Option(help="run one part: bot, watch or send")] = None,
 ) -> None:

@@ -61,12 +61,22 @@ def queue_request(session: Session, request: FoiRequestRow, mailbox: Mailbox, no
 
 
 def queue_letter(
-    session: Session, request: FoiRequestRow, letter: letters.Letter, mailbox: Mailbox, now: dt.datetime
+    session: Session,
+    request: FoiRequestRow,
+    letter: letters.Letter,
+    mailbox: Mailbox,
+    now: dt.datetime,
+    reply_to: int | None = None,
 ) -> Queued:
-    """Queue a follow-up ``letter`` (chaser, review, reply…) in the request's email thread."""
+    """Queue a follow-up ``letter`` (chaser, review, reply…) in the request's email thread.
+
+    ``reply_to`` names the stored message being answered; otherwise the
+    latest message from the authority (or our own last one) is.
+    """
     if not request.reference:
         raise CannotSend("this request has not been sent yet")
-    return _queue_letter(session, request, letter, mailbox, now, thread=thread_of(session, request), event=None)
+    thread = thread_of(session, request, reply_to=reply_to)
+    return _queue_letter(session, request, letter, mailbox, now, thread=thread, event=None)
 
 
 def _queue_letter(
@@ -106,8 +116,8 @@ def _queue_letter(
     return Queued(request.reference, message_id, row.id)
 
 
-def thread_of(session: Session, request: FoiRequestRow, limit: int = 20) -> Thread | None:
-    """Return the thread a follow-up joins: the latest message of the request and those before it."""
+def thread_of(session: Session, request: FoiRequestRow, limit: int = 20, reply_to: int | None = None) -> Thread | None:
+    """Return the thread a follow-up joins: the message answered (or the latest) and those before it."""
     rows = session.execute(
         select(MessageRow.message_id_header, MessageRow.direction)
         .join(MessageLink, MessageLink.message_id == MessageRow.id)
@@ -124,5 +134,9 @@ def thread_of(session: Session, request: FoiRequestRow, limit: int = 20) -> Thre
         return None
     inbound = [message_id for message_id, direction in rows if direction == "in"]
     latest = inbound[-1] if inbound else ids[-1]
+    if reply_to is not None:
+        answered = session.get(MessageRow, reply_to)
+        if answered is not None and answered.message_id_header in ids:
+            latest = answered.message_id_header
     chain = ids[:1] + [i for i in ids[1:] if i != latest][-(limit - 2) :]
     return Thread(in_reply_to=latest, references=tuple(dict.fromkeys([*chain, latest])))

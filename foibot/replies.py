@@ -60,7 +60,7 @@ def on_reply_attached(session: Session, request: FoiRequestRow, row: MessageRow,
     row.classification = result.kind
     if row.label is not None:
         return  # bounces and automatic replies never move the request
-    apply_kind(session, request, result, _day_of(row))
+    apply_kind(session, request, result.kind, result.as_dict(), _day_of(row))
 
 
 def _day_of(row: MessageRow) -> dt.date:
@@ -68,16 +68,24 @@ def _day_of(row: MessageRow) -> dt.date:
     return when.astimezone(deadlines.LONDON).date()
 
 
-def apply_kind(session: Session, request: FoiRequestRow, result: Analysis, arrived: dt.date) -> None:
-    """Move the request on according to the kind of letter (also used when the user corrects the kind)."""
+def _date(value: object) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def apply_kind(session: Session, request: FoiRequestRow, kind: str, analysis: dict, arrived: dt.date) -> None:
+    """Move the request on according to the kind of letter (also when the user corrects the kind).
+
+    ``analysis`` is the stored analysis (``Analysis.as_dict()``) of the letter.
+    """
     law = law_for(request.regime)
     at = dt.datetime.combine(arrived, dt.time(12), tzinfo=dt.UTC)
-    letter_day = result.letter_date if result.letter_date and result.letter_date <= arrived else arrived
-    summary = f"{KIND_WORDS.get(result.kind, result.kind)} arrived"
-    if result.promised_date:
-        request.promised_on = result.promised_date
-        summary += f"; reply promised by {result.promised_date:%d %b %Y}"
-    kind = result.kind
+    stated = _date(analysis.get("letter_date"))
+    promised = _date(analysis.get("promised_date"))
+    letter_day = stated if stated and stated <= arrived else arrived
+    summary = f"{KIND_WORDS.get(kind, kind)} arrived"
+    if promised:
+        request.promised_on = promised
+        summary += f"; reply promised by {promised:%d %b %Y}"
     if kind == "acknowledgement" and can(request.status, Event.ACKNOWLEDGE) and request.status != "review_requested":
         transition(session, request, Event.ACKNOWLEDGE, at, summary)
     elif kind == "clarification" and can(request.status, Event.ASK_CLARIFICATION):
@@ -88,12 +96,12 @@ def apply_kind(session: Session, request: FoiRequestRow, result: Analysis, arriv
         transition(session, request, Event.REQUEST_FEE, at, summary + "; the clock pauses until the fee is paid")
     elif kind == "extension" and can(request.status, Event.EXTEND):
         outer = deadlines.extended_reply_due(law, request.received_on) if request.received_on else None
-        request.extended_due_on = result.promised_date or outer
+        request.extended_due_on = promised or outer
         transition(session, request, Event.EXTEND, at, summary)
     elif kind in _REPLY_EVENTS and can(request.status, _REPLY_EVENTS[kind]):
         request.responded_on = letter_day
-        request.review_request_by = review_deadline(law, letter_day, result.review_window)
-        unanswered = [c.part for c in result.unanswered]
+        request.review_request_by = review_deadline(law, letter_day, analysis.get("review_window"))
+        unanswered = [c["part"] for c in analysis.get("coverage") or [] if c["status"] != "answered"]
         if unanswered:
             summary += f"; not fully answered: part{'s' if len(unanswered) > 1 else ''} {', '.join(unanswered)}"
         transition(session, request, _REPLY_EVENTS[kind], at, summary)
@@ -102,7 +110,7 @@ def apply_kind(session: Session, request: FoiRequestRow, result: Analysis, arriv
         request.complaint_by = deadlines.complaint_by(law, letter_day)
         transition(session, request, Event.ANSWER_REVIEW, at, summary)
     else:
-        add_event(session, request, at, "reply", summary, kind=kind)
+        add_event(session, request, at, "reply", summary, letter_kind=kind)
 
 
 def review_deadline(law, responded_on: dt.date, stated: dict[str, int] | None) -> dt.date:  # type: ignore[no-untyped-def]

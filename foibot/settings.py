@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
     telegram_poll_timeout: float = Field(default=10.0, ge=0, le=60)
+    notify_seconds: float = Field(default=1.0, gt=0)
+    sweep_minutes: float = Field(default=5.0, gt=0)
 
     mail_address: str | None = None
     mail_subaddress_separator: str | None = Field(default=None, max_length=1)

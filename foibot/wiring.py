@@ -121,6 +121,8 @@ def bot_application(settings: Settings, db: Database):  # type: ignore[no-untype
         service,
         base_url=settings.telegram_base_url or None,
         poll_timeout=settings.telegram_poll_timeout,
+        notify_every=settings.notify_seconds,
+        sweep_every=settings.sweep_minutes * 60,
     )
 
 

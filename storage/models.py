@@ -238,6 +238,8 @@ class MessageLink(Base):
     # attached, suggested (awaits the user's word), rejected
     status: Mapped[str] = mapped_column(String(20), default="attached")
     created_at: Mapped[dt.datetime] = mapped_column(server_default=_now())
+    # When the owner was told on Telegram (None: not yet); claimed before sending.
+    notified_at: Mapped[dt.datetime | None] = mapped_column(index=True)
 
     message: Mapped[MessageRow] = relationship(back_populates="links")
 

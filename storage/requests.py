@@ -100,12 +100,23 @@ def record_delivery(session: Session, request_id: int, kind: str, sent_at: dt.da
     request = session.get(FoiRequestRow, request_id)
     if request is None:
         return
-    if kind != "request":
+    if kind not in ("request", "clarification"):
         add_event(session, request, sent_at, "sent", f"{kind} sent", message_id=message_id)
         return
     law = law_for(request.regime)
     received = deadlines.receipt_day(sent_at)
     at = sent_at.astimezone(deadlines.LONDON).time()
+    if kind == "clarification":
+        # FOIA s.1(3): a fresh 20 working days from receipt of the clarification.
+        request.reply_due_on = deadlines.reply_due_after_clarification(law, received)
+        request.reply_due_lenient_on = deadlines.reply_due_lenient(law, received, at)
+        request.very_overdue_on = deadlines.very_overdue(law, received)
+        request.promised_on = None
+        add_event(
+            session, request, sent_at, "sent",
+            f"clarification delivered; reply now due {request.reply_due_on:%d %b %Y}", message_id=message_id,
+        )  # fmt: skip
+        return
     request.sent_at = sent_at
     request.received_on = received
     request.reply_due_on = deadlines.reply_due(law, received)

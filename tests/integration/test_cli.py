@@ -109,7 +109,7 @@ def test_db_upgrade_creates_the_embedded_database_under_data_dir(tmp_path):
     data = tmp_path / "data"
     result = foibot("db", "upgrade", cwd=tmp_path, env={"DATA_DIR": str(data), "DATABASE_URL": ""})
     assert result.returncode == 0, result.stderr
-    assert "revision 0001" in result.stdout
+    assert "revision 0002" in result.stdout
     tables = {row[0] for row in sqlite3.connect(data / "foibot.sqlite3").execute("select name from sqlite_master")}
     assert {"requests", "messages", "outbox", "mailbox_sync"} <= tables
     again = foibot("db", "upgrade", cwd=tmp_path, env={"DATA_DIR": str(data), "DATABASE_URL": ""})

@@ -27,7 +27,7 @@ from storage.models import (
 
 
 def test_migrations_reach_head_and_match_the_models(db_url, database):
-    assert current_revision(db_url) == "0001"
+    assert current_revision(db_url) == "0002"
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)

@@ -1,0 +1,196 @@
+"""What the bot tells a user unprompted: a new reply, a message to confirm, a due follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.screens import Button, Screen, esc
+from bot.views import TELEGRAM_FILE_LIMIT, short_date, status_label
+from foi.followup import Prompt
+from foi.laws import law_for
+from foibot.replies import KIND_WORDS
+from mail.parse import parse_message
+from storage.models import FoiRequestRow, MessageLink, MessageRow, User
+
+REVIEWABLE = {"partial", "refusal", "not_held", "information_provided"}
+
+
+@dataclass
+class Notice:
+    telegram_id: int
+    screens: list[Screen]
+
+
+def claim_notices(session: Session, now: dt.datetime, limit: int = 20) -> list[Notice]:
+    """Claim incoming messages not yet told to their owners and return what to tell them."""
+    pending = session.execute(
+        select(MessageLink.id, MessageLink.message_id, MessageLink.request_id, MessageLink.status, MessageLink.reason)
+        .join(MessageRow, MessageRow.id == MessageLink.message_id)
+        .where(
+            MessageLink.notified_at.is_(None),
+            MessageLink.status.in_(["attached", "suggested"]),
+            MessageRow.direction == "in",
+        )
+        .order_by(MessageLink.id)
+        .limit(limit)
+    ).all()
+    notices: list[Notice] = []
+    for link_id, message_id, request_id, status, reason in pending:
+        claimed = session.execute(
+            update(MessageLink)
+            .where(MessageLink.id == link_id, MessageLink.notified_at.is_(None))
+            .values(notified_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            continue
+        request = session.get(FoiRequestRow, request_id)
+        message = session.get(MessageRow, message_id)
+        if request is None or message is None:
+            continue
+        owner = session.get(User, request.owner_id)
+        if owner is None or owner.telegram_id is None:
+            continue
+        screens = reply_screens(request, message) if status == "attached" else held_screens(request, message, reason)
+        notices.append(Notice(owner.telegram_id, screens))
+    return notices
+
+
+def reply_screens(request: FoiRequestRow, message: MessageRow) -> list[Screen]:
+    """Return the notice of a reply: who, what kind, what changed, its first lines, its files, and what to do."""
+    authority = request.authority.name if request.authority else message.from_address or "the authority"
+    analysis = message.analysis or {}
+    kind = message.classification_by_user or message.classification or "other"
+    if message.label == "bounce":
+        headline = f"⛔ Your email about <b>{esc(request.reference)}</b> bounced: it did not reach {esc(authority)}."
+    elif message.label == "auto_reply":
+        headline = f"🤖 An automatic reply from {esc(authority)} on <b>{esc(request.reference)}</b>."
+    else:
+        headline = f"📨 <b>{esc(request.reference)}</b>: {esc(KIND_WORDS.get(kind, kind))} from {esc(authority)}."
+    lines = [
+        headline,
+        f"Subject: {esc(message.subject or '(no subject)')}",
+        f"Status now: {status_label(request.status)}",
+    ]
+    changes = []
+    if analysis.get("promised_date"):
+        changes.append(f"they promise a reply by {esc(analysis['promised_date'])}")
+    if request.status == "clarification_requested":
+        changes.append("the clock has stopped until you clarify — use Reply")
+    unanswered = [c for c in analysis.get("coverage") or [] if c["status"] != "answered"]
+    if unanswered:
+        names = ", ".join(f"{c['part']} ({c['status'].replace('_', ' ')})" for c in unanswered)
+        changes.append(f"parts not fully answered: {esc(names)}")
+    if analysis.get("exemptions"):
+        changes.append(f"exemptions cited: {esc(', '.join(analysis['exemptions']))}")
+    if request.review_request_by and kind in REVIEWABLE:
+        changes.append(f"you can ask for a review until {short_date(request.review_request_by)}")
+    if changes:
+        lines.append("\n" + "\n".join(f"• {c}" for c in changes))
+    preview = (message.parsed_text or "").strip()
+    if preview:
+        snippet = preview[:600] + ("…" if len(preview) > 600 else "")
+        lines.append(f"\n<i>{esc(snippet)}</i>")
+    buttons: list[list[Button]] = [[("↩️ Reply", f"rp:{message.id}"), ("✅ Kind is right", f"kc:{message.id}")]]
+    buttons.append([("✏️ Correct the kind", f"kx:{message.id}"), ("🙈 Dismiss", f"dm:{message.id}")])
+    if kind in REVIEWABLE and message.label is None:
+        buttons.insert(1, [(f"🔁 Ask for an {law_for(request.regime).review_name}", f"rv:{request.id}")])
+    screens = [Screen("\n".join(lines), buttons)]
+    screens.extend(attachment_documents(message))
+    return screens
+
+
+def attachment_documents(message: MessageRow, limit: int = 5) -> list[Screen]:
+    """Return the message's attachments as documents; too large ones as a note with their text."""
+    if message.raw is None or not message.attachments:
+        return []
+    parsed = parse_message(message.raw)
+    screens = []
+    for attachment in parsed.attachments[:limit]:
+        name = attachment.filename or "attachment"
+        if attachment.size > TELEGRAM_FILE_LIMIT:
+            text = (attachment.text or "")[:3000]
+            screens.append(Screen(f"📎 {esc(name)} is too large for Telegram ({attachment.size // 1_048_576} MB). "
+                                  f"Its text begins:\n\n{esc(text) or '(no text)'}"))  # fmt: skip
+        else:
+            screens.append(Screen(f"📎 {esc(name)}", document=(name, attachment.data)))
+    return screens
+
+
+def held_screens(request: FoiRequestRow, message: MessageRow, reason: str) -> list[Screen]:
+    """Ask the likely owner whether a held message belongs to their request."""
+    why = {
+        "sender_domain": "it comes from the same organisation",
+        "our_reference": "it quotes your reference, but from an address I do not know",
+        "thread": "it answers your email, but from an address I do not know",
+        "reply_address": "it was sent to this request's address, from an address I do not know",
+        "authority_reference": "it quotes their reference, from an address I do not know",
+    }.get(reason, "it looks related")
+    text = (
+        f"📥 A message may belong to <b>{esc(request.reference)}</b> ({esc(request.title)}): {why}.\n"
+        f"From: {esc(message.from_address or 'unknown')}\nSubject: {esc(message.subject or '(no subject)')}\n\n"
+        f"<i>{esc((message.parsed_text or '')[:400])}</i>\n\nIs it about this request?"
+    )
+    buttons = [[("Yes, attach it", f"hy:{message.id}:{request.id}"), ("No", f"hn:{message.id}:{request.id}")]]
+    return [Screen(text, buttons)]
+
+
+PROMPT_TEXTS = {
+    "reply_due_soon": "⏰ The reply to <b>{ref}</b> ({title}) is due by <b>{due}</b>.",
+    "chaser": "⌛ The reply to <b>{ref}</b> ({title}) was due by <b>{due}</b> and has not come. Send a polite chaser?",
+    "complaint_no_reply": (
+        "⚖️ <b>{ref}</b> ({title}) is still unanswered well past {due}. You can complain to the "
+        "Information Commissioner now; no internal review is needed for a missing reply."
+    ),
+    "review_no_reply": (
+        "⚖️ <b>{ref}</b> ({title}) is still unanswered. In Scotland the next step is a requirement for "
+        "review (FOISA s.20); after that the Scottish Information Commissioner."
+    ),
+    "review": (
+        "🔁 The reply to <b>{ref}</b> ({title}) did not give you everything. You can ask for an internal "
+        "review until <b>{window}</b>."
+    ),
+    "review_reminder": "🔁 Last days to ask for a review of <b>{ref}</b> ({title}): the window closes on <b>{due}</b>.",
+    "complaint_review_overdue": (
+        "⚖️ The review of <b>{ref}</b> ({title}) was due by <b>{due}</b> and has not come. You can complain "
+        "to the regulator now."
+    ),
+    "complaint_after_review": (
+        "⚖️ The review of <b>{ref}</b> ({title}) is decided. If you are not satisfied, you can complain to "
+        "the regulator until <b>{window}</b>."
+    ),
+    "complaint_reminder": "⚖️ Last days to complain about <b>{ref}</b> ({title}): the window closes on <b>{due}</b>.",
+}
+
+
+def prompt_screen(
+    request: FoiRequestRow, prompt: Prompt, unanswered: list[tuple[str, str, str]] | None = None
+) -> Screen:
+    """Return the prompt for the user, with the buttons that act on it."""
+    window = request.review_request_by if prompt.kind.startswith("review") else request.complaint_by
+    text = PROMPT_TEXTS[prompt.kind].format(
+        ref=esc(request.reference), title=esc(request.title), due=short_date(prompt.due_on), window=short_date(window)
+    )
+    if unanswered and prompt.kind in ("review", "review_reminder", "complaint_after_review"):
+        listed = "\n".join(
+            f"• part {esc(label)}: {esc(text_)} — {status.replace('_', ' ')}" for label, text_, status in unanswered
+        )
+        text += f"\n\nNot fully answered:\n{listed}"
+    rid = request.id
+    actions: list[list[Button]] = []
+    if prompt.kind == "chaser":
+        actions.append([("✍️ Draft the chaser", f"ch:{rid}")])
+    elif prompt.kind == "review_no_reply":
+        actions.append([("✍️ Draft the requirement for review", f"cs:{rid}")])
+    elif prompt.kind in ("review", "review_reminder"):
+        actions.append([(f"✍️ Draft the {law_for(request.regime).review_name} request", f"rv:{rid}")])
+    elif prompt.kind.startswith("complaint"):
+        actions.append([("📄 Get the complaint pack", f"cp:{rid}"), ("I have complained", f"cm:{rid}")])
+    if prompt.kind != "reply_due_soon":
+        actions.append([("💤 Remind me in a week", f"sz:{rid}"), ("🔕 Stop reminding me", f"so:{rid}")])
+    actions.append([("See the request", f"r:{rid}")])
+    return Screen(text, actions)
