@@ -99,3 +99,73 @@ def test_foibot_run_without_settings_names_each_missing_one(tmp_path):
     for name in ("TELEGRAM_BOT_TOKEN", "MAIL_ADDRESS", "SMTP_HOST", "IMAP_HOST", "IMAP_USERNAME", "IMAP_PASSWORD"):
         assert name in line
     assert ".env.example" in line
+
+
+def test_a_reply_in_the_mailbox_reaches_the_user_within_3_seconds_and_their_reply_is_emailed(
+    tmp_path, bot_api, smtp_server, dovecot
+):
+    import datetime as dt
+    import time
+
+    from foibot import outgoing
+    from storage import outbox
+    from storage.db import open_database
+    from tests.bot_harness import MAILBOX
+    from tests.factories import make_draft
+    from tests.mail_fixtures import crlf
+    from tests.servers.imap_helpers import append
+
+    env = run_env(tmp_path, bot_api, smtp_server, dovecot)
+    upgrade(env["DATABASE_URL"])
+    db = open_database(env["DATABASE_URL"])
+    now = dt.datetime.now(dt.UTC)
+    with db.unit_of_work() as session:
+        request = make_draft(session, telegram_id=7007, email="foi@barnet.gov.uk")
+        queued = outgoing.queue_request(session, request, MAILBOX, now)
+        row = outbox.claim(session, queued.outbox_id, now, dt.timedelta(minutes=1))
+        outbox.mark_sent(session, row, now)
+    db.dispose()
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "foibot", "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        bot_api.wait_for(lambda c: c.method == "deleteWebhook", timeout=30)
+        time.sleep(1.5)  # the watcher is idling
+        reply = crlf(f"""
+            From: FOI Team <foi@barnet.gov.uk>
+            To: foibot@example.org
+            Subject: RE: Freedom of Information request - Remote working [{queued.reference}]
+            Message-ID: <authority-answer-1@barnet.gov.uk>
+            In-Reply-To: {queued.message_id}
+            Date: {dt.datetime.now(dt.UTC):%a, %d %b %Y %H:%M:%S +0000}
+
+            Please find below our response. We bought 512 laptops in 2020.
+            """)
+        appended = time.monotonic()
+        append(dovecot, "INBOX", reply)
+        notice = bot_api.wait_for(
+            lambda c: (
+                c.method == "sendMessage"
+                and int(c.params.get("chat_id", 0)) == 7007
+                and queued.reference in c.params.get("text", "")
+            ),
+            timeout=10,
+        )
+        assert notice.at - appended < 3.0, f"took {notice.at - appended:.2f} s"
+
+        chat = Chat(bot_api, 7007)
+        reply_button = next(b["callback_data"] for row in notice.params["reply_markup"]["inline_keyboard"] for b in row
+                            if b["text"] == "↩️ Reply")  # fmt: skip
+        chat.press(reply_button)
+        chat.say("Thank you. Could you also send the figures for 2021?")
+        chat.press("ls")
+        assert "Sent to the outbox" in chat.text
+        assert smtp_server.handler.wait_for(1, timeout=15), "the user's reply was not emailed"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=30)[0].decode()
+    assert process.returncode == 0, output
+    [email] = smtp_server.deliveries
+    assert email.message["In-Reply-To"] == "<authority-answer-1@barnet.gov.uk>"
+    assert "figures for 2021" in email.text

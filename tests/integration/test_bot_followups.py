@@ -1,0 +1,197 @@
+"""Replies and follow-ups in the chat: notices, Reply in the thread, kinds, held mail, prompts, the pack."""
+
+import datetime as dt
+import time
+
+import pytest
+from sqlalchemy import select
+
+from foibot import outgoing
+from foibot.replies import on_reply_attached
+from mail.ingest import InboxProcessor
+from mail.sender import OutboxSender
+from mail.smtp import SmtpConfig, SmtpTransport
+from storage import outbox
+from storage.models import FoiRequestRow, MessageRow
+from tests.bot_harness import MAILBOX, RunningBot
+from tests.factories import MovableClock, make_draft
+from tests.integration.test_bot import Chat
+from tests.mail_fixtures import crlf
+from tests.servers.botapi import BotApiServer
+
+ALICE, BOB = 1001, 2002
+SENT = dt.datetime(2024, 6, 4, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def server():
+    bot_api = BotApiServer().start()
+    yield bot_api
+    bot_api.stop()
+
+
+@pytest.fixture
+def clock():
+    return MovableClock(SENT)
+
+
+@pytest.fixture
+def sent(database, clock):
+    """A request of Alice's, delivered; returns (request id, reference, our Message-ID)."""
+    with database.unit_of_work() as session:
+        request = make_draft(session, telegram_id=ALICE, email="foi@barnet.gov.uk")
+        queued = outgoing.queue_request(session, request, MAILBOX, clock())
+        row = outbox.claim(session, queued.outbox_id, clock(), dt.timedelta(minutes=1))
+        outbox.mark_sent(session, row, clock())
+        return request.id, queued.reference, queued.message_id
+
+
+@pytest.fixture
+def bot(server, database, clock, sent):
+    running = RunningBot(server, database, clock).start()
+    yield running
+    running.stop()
+
+
+def authority_reply(
+    in_reply_to: str, body: str, n: int = 1, sender: str = "foi@barnet.gov.uk", subject: str = "RE: request"
+):
+    return crlf(f"""
+        From: FOI Team <{sender}>
+        To: foibot@example.org
+        Subject: {subject}
+        Message-ID: <bot-{n}@barnet.gov.uk>
+        In-Reply-To: {in_reply_to}
+        Date: Thu, 06 Jun 2024 10:00:00 +0100
+
+        {body}
+        """)
+
+
+def wait_for_text(server, chat_id, needle, timeout=10):
+    return server.wait_for(
+        lambda c: (
+            c.method in ("sendMessage", "sendDocument")
+            and int(c.params.get("chat_id", 0)) == chat_id
+            and needle in (c.params.get("text") or c.params.get("caption") or "")
+        ),
+        timeout=timeout,
+    )
+
+
+def buttons_of(call):
+    return {
+        b["text"]: b["callback_data"]
+        for row in (call.params.get("reply_markup") or {}).get("inline_keyboard", [])
+        for b in row
+    }
+
+
+def test_a_reply_reaches_its_owner_and_the_users_reply_goes_out_in_the_thread(
+    server, bot, database, clock, sent, smtp_server
+):
+    request_id, reference, our_id = sent
+    processor = InboxProcessor(database, clock, on_attach=[on_reply_attached])
+    processor.ingest(
+        authority_reply(our_id, "Could you please clarify which years you mean? Under section 1(3) the clock "
+                                "will restart when we receive your clarification.")
+    )  # fmt: skip
+    notice = wait_for_text(server, ALICE, "a request to clarify")
+    assert "the clock has stopped" in notice.params["text"]
+    assert not server.sent(BOB)
+    buttons = buttons_of(notice)
+
+    chat = Chat(server, ALICE)
+    chat.press(buttons["↩️ Reply"])
+    assert "restarts the 20 working days" in chat.text
+    chat.say("I mean the financial years 2021-22 and 2022-23.")
+    assert "I mean the financial years 2021-22 and 2022-23." in chat.text
+    chat.press("ls")
+    assert "Sent to the outbox" in chat.text
+    with database.unit_of_work() as session:
+        assert session.get(FoiRequestRow, request_id).status == "acknowledged"  # clarified: waiting again
+
+    clock.current = dt.datetime(2024, 6, 10, 10, 0, tzinfo=dt.UTC)  # the clarification goes out on Monday
+    transport = SmtpTransport(SmtpConfig("127.0.0.1", smtp_server.port, security="plain"))
+    OutboxSender(database, transport, clock).run_once()
+    [email] = smtp_server.deliveries
+    assert email.message["In-Reply-To"] == "<bot-1@barnet.gov.uk>"
+    assert our_id in email.message["References"]
+    assert "financial years 2021-22" in email.text
+    assert reference in email.message["Subject"]
+    with database.unit_of_work() as session:
+        request = session.get(FoiRequestRow, request_id)
+        assert request.reply_due_on == dt.date(2024, 7, 8)  # a fresh 20 working days from its receipt (FOIA s.1(3))
+
+
+def test_the_user_corrects_the_kind_and_their_word_wins(server, bot, database, clock, sent):
+    _, _, our_id = sent
+    processor = InboxProcessor(database, clock, on_attach=[on_reply_attached])
+    result = processor.ingest(authority_reply(our_id, "Please note our offices are closed on Friday.", n=2))
+    notice = wait_for_text(server, ALICE, "a message")
+    chat = Chat(server, ALICE)
+    chat.press(buttons_of(notice)["✏️ Correct the kind"])
+    chat.press(f"ks:{result.message_id}:refusal")
+    assert "Status now: ❌ refused" in chat.text
+    with database.unit_of_work() as session:
+        message = session.get(MessageRow, result.message_id)
+        assert message.classification == "other" and message.classification_by_user == "refusal"
+
+
+def test_held_mail_is_shown_to_its_likely_owner_who_confirms_it(server, bot, database, clock, sent):
+    request_id, reference, _ = sent
+    processor = InboxProcessor(database, clock, on_attach=[on_reply_attached])
+    result = processor.ingest(
+        authority_reply("<unrelated@x>", f"About {reference}: see attached.", n=3, sender="officer@home.example")
+    )
+    assert result.state == "held"
+    question = wait_for_text(server, ALICE, "may belong to")
+    chat = Chat(server, ALICE)
+    chat.press(buttons_of(question)["Yes, attach it"])
+    assert f"Attached to {reference}" in chat.text
+    wait_for_text(server, ALICE, f"<b>{reference}</b>")  # then told about it as a reply
+
+
+def test_a_due_prompt_arrives_once_and_drafts_the_chaser(server, bot, database, clock, sent):
+    clock.current = dt.datetime(2024, 7, 3, 10, 0, tzinfo=dt.UTC)
+    prompt = wait_for_text(server, ALICE, "Send a polite chaser?", timeout=8)
+    chat = Chat(server, ALICE)
+    chat.press(buttons_of(prompt)["✍️ Draft the chaser"])
+    assert "section 10(1) of the Freedom of Information Act 2000" in " ".join(chat.text.split())
+    assert "📤 Send" in chat.buttons
+    mark = server.mark()
+    time.sleep(2.5)  # two more sweeps
+    assert not [c for c in server.calls[mark:] if "chaser?" in (c.params.get("text") or "")]
+
+
+def test_the_complaint_pack_is_a_document_in_the_chat(server, bot, database, clock, sent):
+    request_id, _, _ = sent
+    chat = Chat(server, ALICE)
+    chat.press(f"cp:{request_id}")
+    documents = [c for c in chat.replies if c.method == "sendDocument"]
+    assert len(documents) == 1
+    name, data = documents[0].files["document"]
+    assert name.endswith(".zip") and data[:2] == b"PK"
+    assert "Grounds" in chat.text
+
+
+def test_user_b_cannot_act_on_user_a_messages_or_requests(server, bot, database, clock, sent):
+    request_id, reference, our_id = sent
+    processor = InboxProcessor(database, clock, on_attach=[on_reply_attached])
+    result = processor.ingest(authority_reply(our_id, "We refuse your request under section 12.", n=4))
+    wait_for_text(server, ALICE, reference)
+    bob = Chat(server, BOB)
+    m, r = result.message_id, request_id
+    for forged in (f"rp:{m}", f"kc:{m}", f"kx:{m}", f"ks:{m}:answered", f"dm:{m}", f"rv:{r}", f"ch:{r}", f"cs:{r}",
+                   f"cp:{r}", f"cm:{r}", f"sz:{r}", f"so:{r}", f"hy:{m}:{r}", f"hn:{m}:{r}", "ls", "le"):  # fmt: skip
+        bob.press(forged)
+        assert reference not in bob.text, forged
+        assert not [c for c in bob.replies if c.method == "sendDocument"], forged
+    with database.unit_of_work() as session:
+        request = session.get(FoiRequestRow, request_id)
+        assert request.status == "refused" and not request.reminders_off and request.snoozed_until is None
+        assert session.get(MessageRow, m).classification_by_user is None
+        assert (
+            session.scalars(select(outbox.OutboxMessage).where(outbox.OutboxMessage.request_id == r)).all()[-1].kind
+            == "request"
+        )
