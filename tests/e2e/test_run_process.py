@@ -1,6 +1,5 @@
 """`foibot run` as a real process: Telegram (stand-in), SMTP (aiosmtpd) and IMAP (Dovecot) together."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -10,6 +9,7 @@ import pytest
 from storage.db import upgrade
 from tests.integration.test_bot import Chat
 from tests.servers.botapi import BotApiServer
+from tests.servers.common import subprocess_env
 from tests.servers.dovecot import PASSWORD, USER
 
 
@@ -21,8 +21,7 @@ def bot_api():
 
 
 def run_env(tmp_path, bot_api, smtp_server, dovecot) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "IMAP_", "TELEGRAM_", "MAIL_"))}
-    env.update(
+    env = subprocess_env(
         DATABASE_URL=f"sqlite:///{tmp_path / 'foibot.sqlite3'}",
         TELEGRAM_BOT_TOKEN=bot_api.token,
         TELEGRAM_BASE_URL=bot_api.base_url,
@@ -87,8 +86,7 @@ def test_foibot_run_takes_a_user_from_start_to_a_sent_request(tmp_path, bot_api,
 
 
 def test_foibot_run_without_settings_names_each_missing_one(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "IMAP_", "TELEGRAM_", "MAIL_"))}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    env = subprocess_env(DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
     result = subprocess.run(
         [sys.executable, "-m", "foibot", "run"], env=env, capture_output=True, text=True, cwd=tmp_path
     )

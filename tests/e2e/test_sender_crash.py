@@ -1,7 +1,6 @@
 """`foibot send-queued` killed with SIGKILL mid-batch, then restarted: nothing lost, nothing doubled."""
 
 import datetime as dt
-import os
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from mail.compose import Mailbox
 from storage.db import open_database, upgrade
 from storage.models import OutboxMessage
 from tests.factories import make_draft
+from tests.servers.common import subprocess_env
 from tests.servers.dovecot import PASSWORD, USER
 from tests.servers.imap_helpers import append
 from tests.servers.smtp import SmtpServer
@@ -70,8 +70,7 @@ def run_to_completion(env: dict[str, str]) -> str:
 def environment(tmp_path, server: SmtpServer, **extra: str) -> tuple[str, dict[str, str]]:
     url = f"sqlite:///{tmp_path / 'foibot.sqlite3'}"
     upgrade(url)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "IMAP_", "TELEGRAM_", "MAIL_"))}
-    env.update(
+    env = subprocess_env(
         DATABASE_URL=url,
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=str(server.port),

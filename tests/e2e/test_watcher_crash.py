@@ -1,6 +1,5 @@
 """`foibot run --only watch` killed with SIGKILL in the middle of 200 messages, then restarted."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from sqlalchemy import func, select
 from storage.db import open_database, upgrade
 from storage.models import MailboxUid, MessageRow
 from tests.mail_fixtures import crlf
+from tests.servers.common import subprocess_env
 from tests.servers.dovecot import PASSWORD, USER
 from tests.servers.imap_helpers import client_for
 
@@ -65,8 +65,7 @@ def test_watcher_killed_mid_batch_stores_every_message_exactly_once(tmp_path, do
     client.logout()
     url = f"sqlite:///{tmp_path / 'foibot.sqlite3'}"
     upgrade(url)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "IMAP_", "TELEGRAM_", "MAIL_"))}
-    env.update(
+    env = subprocess_env(
         DATABASE_URL=url,
         IMAP_HOST="127.0.0.1",
         IMAP_PORT=str(dovecot.port),

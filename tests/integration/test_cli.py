@@ -1,7 +1,6 @@
 """The foibot command as a user runs it: a real subprocess."""
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -9,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers.common import subprocess_env
+
 
 def foibot(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "IMAP_", "TELEGRAM_"))}
-    environment.update(env or {})
+    environment = subprocess_env(**(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "foibot", *args],
         capture_output=True,

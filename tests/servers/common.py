@@ -38,3 +38,10 @@ def shared_tmp_dir(prefix: str) -> Path:
 
 def is_root() -> bool:
     return os.geteuid() == 0
+
+
+def subprocess_env(**settings: str) -> dict[str, str]:
+    """Return this environment without any foibot mail or Telegram settings, plus ``settings``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "IMAP_", "TELEGRAM_", "MAIL_"))}
+    env.update(settings)
+    return env
