@@ -342,3 +342,26 @@ def test_non_text_messages_get_a_clear_answer(server, bot):
                                           "is_animated": False, "is_video": False, "type": "regular"}}})  # fmt: skip
     reply = server.reply_after(mark, ALICE)
     assert "only read text" in reply.params["text"]
+
+
+def test_forged_huge_ids_get_a_plain_answer(server, bot):
+    chat = Chat(server, BOB).say("/start")
+    for forged in ("r:99999999999999999999999", "qs:99999999999999999999", "f:1e9", "m:-1"):
+        assert "no longer works" in chat.press(forged).text or "not yours" in chat.text
+
+
+def test_a_failure_inside_the_bot_tells_the_user_and_keeps_the_draft(server, bot, database):
+    from sqlalchemy import text
+
+    chat = compose_until_questions(Chat(server, ALICE))
+    chat.say("Number of laptops bought in 2020")
+    with database.engine.begin() as connection:
+        connection.execute(text("ALTER TABLE question_parts RENAME TO question_parts_away"))
+    try:
+        assert "something went wrong" in chat.say("Number of tablets bought in 2020").text
+    finally:
+        with database.engine.begin() as connection:
+            connection.execute(text("ALTER TABLE question_parts_away RENAME TO question_parts"))
+    chat.say("/drafts")
+    chat.press(next(iter(chat.buttons.values())))
+    assert "1. Number of laptops bought in 2020" in chat.text

@@ -195,3 +195,15 @@ def test_user_b_cannot_act_on_user_a_messages_or_requests(server, bot, database,
             session.scalars(select(outbox.OutboxMessage).where(outbox.OutboxMessage.request_id == r)).all()[-1].kind
             == "request"
         )
+
+
+def test_a_reply_with_attachments_sends_them_as_documents(server, bot, database, clock, sent):
+    from tests.mail_fixtures import FIXTURES
+
+    _, reference, our_id = sent
+    raw = FIXTURES["pdf_attachment"]().replace(b"Subject: Re:", f"In-Reply-To: {our_id}\r\nSubject: Re:".encode())
+    raw = raw.replace(b"foi@council.gov.uk", b"foi@barnet.gov.uk")
+    InboxProcessor(database, clock, on_attach=[on_reply_attached]).ingest(raw)
+    document = server.wait_for(lambda c: c.method == "sendDocument" and int(c.params.get("chat_id", 0)) == ALICE)
+    name, data = document.files["document"]
+    assert name == "response 123.pdf" and data.startswith(b"%PDF")
