@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 
-from foibot import wiring
+from foibot import logs, wiring
 from foibot.settings import Settings
 from mail.errors import AuthenticationFailure
 
@@ -58,7 +58,7 @@ def _watch_loop(settings: Settings, stop: threading.Event) -> None:
 
 def run(settings: Settings, only: str | None) -> int:
     """Run the chosen parts until a signal; return the exit code."""
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings)
     parts = (only,) if only else PARTS
     missing = missing_settings(settings, parts)
     if missing:

@@ -43,7 +43,7 @@ def run_env(tmp_path, bot_api, smtp_server, dovecot) -> dict[str, str]:
 
 
 def test_foibot_run_takes_a_user_from_start_to_a_sent_request(tmp_path, bot_api, smtp_server, dovecot):
-    env = run_env(tmp_path, bot_api, smtp_server, dovecot)
+    env = run_env(tmp_path, bot_api, smtp_server, dovecot) | {"LOG_LEVEL": "INFO"}
     upgrade(env["DATABASE_URL"])
     directory = tmp_path / "bodies.csv"
     directory.write_text("name,foi_email,nation\nLondon Borough of Barnet,foi@barnet.gov.uk,england\n")
@@ -79,6 +79,8 @@ def test_foibot_run_takes_a_user_from_start_to_a_sent_request(tmp_path, bot_api,
         output = process.communicate(timeout=30)[0].decode()
     assert process.returncode == 0, output
     assert "Traceback" not in output, output
+    assert "running: bot, watch, send" in output  # INFO logs are there…
+    assert bot_api.token not in output and bot_api.token.split(":")[1] not in output  # …but never the token
     [delivery] = smtp_server.deliveries
     assert delivery.rcpt_tos == ["foi@barnet.gov.uk"]
     assert "1. Number of parking fines issued in 2023, by month\n   a) Fines cancelled on appeal" in delivery.text
