@@ -14,7 +14,7 @@ from foi.followup import Prompt
 from foi.laws import law_for
 from foibot.replies import KIND_WORDS
 from mail.parse import parse_message
-from storage.models import FoiRequestRow, MessageLink, MessageRow, User
+from storage.models import FoiRequestRow, MessageLink, MessageRow, OutboxMessage, User
 
 REVIEWABLE = {"partial", "refusal", "not_held", "information_provided"}
 
@@ -33,7 +33,6 @@ def claim_notices(session: Session, now: dt.datetime, limit: int = 20) -> list[N
         .where(
             MessageLink.notified_at.is_(None),
             MessageLink.status.in_(["attached", "suggested"]),
-            MessageRow.direction == "in",
         )
         .order_by(MessageLink.id)
         .limit(limit)
@@ -55,9 +54,64 @@ def claim_notices(session: Session, now: dt.datetime, limit: int = 20) -> list[N
         owner = session.get(User, request.owner_id)
         if owner is None or owner.telegram_id is None:
             continue
-        screens = reply_screens(request, message) if status == "attached" else held_screens(request, message, reason)
+        if message.direction == "out":
+            screens = [sent_screen(request, message)]
+        elif status == "attached":
+            screens = reply_screens(request, message)
+        else:
+            screens = held_screens(request, message, reason)
         notices.append(Notice(owner.telegram_id, screens))
+    notices.extend(_failed_sends(session, now))
     return notices
+
+
+def _failed_sends(session: Session, now: dt.datetime) -> list[Notice]:
+    failed = session.execute(
+        select(OutboxMessage.id, OutboxMessage.request_id, OutboxMessage.kind, OutboxMessage.last_error)
+        .where(OutboxMessage.status == "failed", OutboxMessage.failure_notified_at.is_(None))
+        .order_by(OutboxMessage.id)
+        .limit(20)
+    ).all()
+    notices = []
+    for outbox_id, request_id, kind, error in failed:
+        claimed = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id, OutboxMessage.failure_notified_at.is_(None))
+            .values(failure_notified_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        request = session.get(FoiRequestRow, request_id) if request_id else None
+        owner = session.get(User, request.owner_id) if request else None
+        if claimed != 1 or request is None or owner is None or owner.telegram_id is None:
+            continue
+        text = (
+            f"⛔ Your {esc(kind)} for <b>{esc(request.reference)}</b> could not be delivered to "
+            f"{esc(request.authority.foi_email if request.authority else 'the authority')}.\n"
+            f"The mail server said: <code>{esc(error or 'no reason given')}</code>\n\n"
+            "Check the address on the authority's website; the operator can correct it."
+        )
+        notices.append(Notice(owner.telegram_id, [Screen(text, [[("See the request", f"r:{request.id}")]])]))
+    return notices
+
+
+def sent_screen(request: FoiRequestRow, message: MessageRow) -> Screen:
+    """Tell the owner that a message of theirs has gone, and what it means for the deadlines."""
+    authority = request.authority.name if request.authority else "the authority"
+    kind = message.classification or "letter"
+    if kind == "request" and request.reply_due_on:
+        text = (
+            f"✅ <b>{esc(request.reference)}</b> has been delivered to {esc(authority)}. "
+            f"They received it on {short_date(request.received_on)}; the reply is due by "
+            f"<b>{short_date(request.reply_due_on)}</b>."
+        )
+    elif kind == "clarification" and request.reply_due_on:
+        text = (
+            f"✅ Your clarification on <b>{esc(request.reference)}</b> has gone. A fresh 20 working days run: "
+            f"the reply is now due by <b>{short_date(request.reply_due_on)}</b>."
+        )
+    else:
+        text = f"✅ Your {esc(kind)} on <b>{esc(request.reference)}</b> has been delivered to {esc(authority)}."
+    return Screen(text, [[("See the request", f"r:{request.id}")]])
 
 
 def reply_screens(request: FoiRequestRow, message: MessageRow) -> list[Screen]:

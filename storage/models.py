@@ -312,6 +312,8 @@ class OutboxMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(server_default=_now())
     sent_at: Mapped[dt.datetime | None]
     message_row_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    # When the owner was told that it failed for good (None: not yet, or not failed).
+    failure_notified_at: Mapped[dt.datetime | None]
 
 
 class MailboxSync(Base):

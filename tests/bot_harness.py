@@ -19,10 +19,16 @@ class RunningBot:
     """The bot's event loop in a background thread, as `foibot run` runs it on its main thread."""
 
     def __init__(
-        self, server: BotApiServer, database: Database, clock: Callable[[], dt.datetime], rate_limit: bool = True
+        self,
+        server: BotApiServer,
+        database: Database,
+        clock: Callable[[], dt.datetime],
+        rate_limit: bool = True,
+        webhook: dict | None = None,
     ) -> None:
         self.server = server
         self.rate_limit = rate_limit
+        self.webhook = webhook
         self.service = BotService(database, MAILBOX, clock)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -35,7 +41,8 @@ class RunningBot:
         self._thread.start()
         if not self._ready.wait(15):
             raise RuntimeError("the bot did not start")
-        self.server.wait_for(lambda call: call.method == "deleteWebhook", timeout=15)
+        started = "setWebhook" if self.webhook else "deleteWebhook"
+        self.server.wait_for(lambda call: call.method == started, timeout=15)
         return self
 
     def _main(self) -> None:
@@ -50,7 +57,7 @@ class RunningBot:
                 rate_limit=self.rate_limit,
             )
             self._ready.set()
-            await run_until(application, self._stop, poll_timeout=1)
+            await run_until(application, self._stop, webhook=self.webhook, poll_timeout=1)
 
         try:
             asyncio.run(main())

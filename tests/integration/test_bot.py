@@ -365,3 +365,59 @@ def test_a_failure_inside_the_bot_tells_the_user_and_keeps_the_draft(server, bot
     chat.say("/drafts")
     chat.press(next(iter(chat.buttons.values())))
     assert "1. Number of laptops bought in 2020" in chat.text
+
+
+def test_webhook_mode_takes_updates_over_https_posts_with_the_secret(server, database, clock):
+    import json
+    import urllib.error
+    import urllib.request
+
+    from foibot.settings import Settings
+    from foibot.wiring import webhook_options
+    from tests.servers.common import free_port
+
+    port = free_port()
+    settings = Settings(
+        _env_file=None,
+        telegram_bot_token=server.token,
+        telegram_webhook_url=f"http://127.0.0.1:{port}/telegram-hook",
+        telegram_webhook_listen="127.0.0.1",
+        telegram_webhook_port=port,
+    )
+    options = webhook_options(settings)
+    assert options["url_path"] == "telegram-hook" and server.token not in options["secret_token"]
+    running = RunningBot(server, database, clock, webhook=options).start()
+    try:
+        registered = server.wait_for(lambda c: c.method == "setWebhook")
+        assert registered.params["url"] == f"http://127.0.0.1:{port}/telegram-hook"
+        update = {
+            "update_id": 1,
+            "message": {"message_id": 1, "date": 0, "text": "/help", "chat": {"id": ALICE, "type": "private"},
+                        "from": {"id": ALICE, "is_bot": False, "first_name": "A"},
+                        "entities": [{"type": "bot_command", "offset": 0, "length": 5}]},
+        }  # fmt: skip
+
+        def post(secret):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/telegram-hook",
+                data=json.dumps(update).encode(),
+                headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+            )
+            return urllib.request.urlopen(request, timeout=10).status
+
+        import socket
+        import time
+
+        for _ in range(100):  # the webhook server may start just after setWebhook
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        with pytest.raises(urllib.error.HTTPError):
+            post("wrong-secret")
+        mark = server.mark()
+        assert post(options["secret_token"]) == 200
+        assert "How foibot works" in server.reply_after(mark, ALICE).params["text"]
+    finally:
+        running.stop()

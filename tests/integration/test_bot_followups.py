@@ -207,3 +207,22 @@ def test_a_reply_with_attachments_sends_them_as_documents(server, bot, database,
     document = server.wait_for(lambda c: c.method == "sendDocument" and int(c.params.get("chat_id", 0)) == ALICE)
     name, data = document.files["document"]
     assert name == "response 123.pdf" and data.startswith(b"%PDF")
+
+
+def test_delivery_is_announced_with_the_due_date(server, bot, sent):
+    _, reference, _ = sent
+    notice = wait_for_text(server, ALICE, "has been delivered")
+    assert reference in notice.params["text"] and "2 Jul 2024" in notice.params["text"]
+
+
+def test_a_send_that_failed_for_good_is_announced_with_the_servers_reply(server, bot, database, clock, smtp_server):
+    with database.unit_of_work() as session:
+        request = make_draft(session, telegram_id=ALICE, email="nobody@closed.gov.uk", title="Closed body")
+        outgoing.queue_request(session, request, MAILBOX, clock())
+    smtp_server.handler.replies = ["550 5.1.1 <nobody@closed.gov.uk>: Recipient address rejected"]
+    transport = SmtpTransport(SmtpConfig("127.0.0.1", smtp_server.port, security="plain"))
+    OutboxSender(database, transport, clock).run_once()
+    notice = wait_for_text(server, ALICE, "could not be delivered")
+    assert "Recipient address rejected" in notice.params["text"]
+    time.sleep(1)
+    assert len([c for c in server.sent(ALICE) if "could not be delivered" in c.params.get("text", "")]) == 1

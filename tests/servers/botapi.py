@@ -274,6 +274,9 @@ class BotApiServer:
     def _m_deleteWebhook(self, params, files):  # noqa: N802
         return True
 
+    def _m_setWebhook(self, params, files):  # noqa: N802
+        return True
+
     def _m_setMyCommands(self, params, files):  # noqa: N802
         return True
 
