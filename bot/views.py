@@ -184,10 +184,31 @@ def request_page(session: Session, request: FoiRequestRow, today: dt.date) -> li
         arrow = "📨" if direction == "in" else "📤"
         when = (sent or stored).date()
         buttons.append([(f"{arrow} {short_date(when)} {(subject or '(no subject)')[:35]}", f"m:{message_id}")])
-    if can(request.status, Event.WITHDRAW) and request.status != "draft":
-        buttons.append([("↩️ Withdraw", f"wd:{request.id}")])
+    buttons.extend(_actions(request, law, today))
     buttons.append([("⬅ All requests", "rl:0")])
     return [Screen("\n".join(lines), buttons)]
+
+
+def _actions(request: FoiRequestRow, law, today: dt.date) -> list[list[Button]]:  # type: ignore[no-untyped-def]
+    """Return the buttons for what can be done with the request now."""
+    rid = request.id
+    rows: list[list[Button]] = []
+    waiting = request.status in ("sent", "acknowledged", "extended")
+    if waiting and is_overdue(request.reply_due_lenient_on or request.reply_due_on, today):
+        rows.append([("✍️ Draft a chaser", f"ch:{rid}")])
+        if law.is_scottish:
+            rows.append([("✍️ Require a review (no reply)", f"cs:{rid}")])
+    if request.status in ("answered", "partly_answered", "refused", "not_held"):
+        rows.append([(f"🔁 Ask for an {law.review_name}", f"rv:{rid}")])
+    late = waiting and is_overdue(request.very_overdue_on, today)
+    if request.status in ("review_requested", "review_answered") or (late and not law.is_scottish):
+        rows.append([("📄 Complaint pack", f"cp:{rid}")])
+    if request.status not in ("draft", "closed", "withdrawn"):
+        reminders = ("🔕 Stop reminding me", f"so:{rid}") if not request.reminders_off else None
+        rows.append([b for b in (("💤 Snooze a week", f"sz:{rid}"), reminders) if b])
+    if can(request.status, Event.WITHDRAW) and request.status != "draft":
+        rows.append([("↩️ Withdraw", f"wd:{rid}")])
+    return rows
 
 
 def own_message(session: Session, user: User, message_id: int) -> tuple[MessageRow, FoiRequestRow] | None:

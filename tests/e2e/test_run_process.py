@@ -148,7 +148,7 @@ def test_a_reply_in_the_mailbox_reaches_the_user_within_3_seconds_and_their_repl
             lambda c: (
                 c.method == "sendMessage"
                 and int(c.params.get("chat_id", 0)) == 7007
-                and queued.reference in c.params.get("text", "")
+                and f"📨 <b>{queued.reference}</b>" in c.params.get("text", "")
             ),
             timeout=10,
         )

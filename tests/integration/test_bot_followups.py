@@ -226,3 +226,24 @@ def test_a_send_that_failed_for_good_is_announced_with_the_servers_reply(server,
     assert "Recipient address rejected" in notice.params["text"]
     time.sleep(1)
     assert len([c for c in server.sent(ALICE) if "could not be delivered" in c.params.get("text", "")]) == 1
+
+
+def test_the_request_page_offers_the_actions_open_now(server, bot, database, clock, sent):
+    request_id, _, _ = sent
+    chat = Chat(server, ALICE)
+    chat.press(f"r:{request_id}")
+    assert "✍️ Draft a chaser" not in chat.buttons  # not overdue yet
+    assert "↩️ Withdraw" in chat.buttons and "💤 Snooze a week" in chat.buttons
+    with database.unit_of_work() as session:
+        request = session.get(FoiRequestRow, request_id)
+        request.status = "partly_answered"
+        request.responded_on = dt.date(2024, 6, 20)
+    chat.press(f"r:{request_id}")
+    chat.press(chat.button("🔁 Ask for an internal review"))
+    assert "I am writing to request an internal review" in " ".join(chat.text.split())
+    assert "📤 Send" in chat.buttons
+    clock.current = dt.datetime(2024, 7, 10, 10, 0, tzinfo=dt.UTC)
+    with database.unit_of_work() as session:
+        session.get(FoiRequestRow, request_id).status = "sent"
+    chat.press(f"r:{request_id}")
+    assert "✍️ Draft a chaser" in chat.buttons
