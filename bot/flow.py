@@ -49,14 +49,6 @@ COMMANDS = {
     "help": "How foibot works",
 }
 
-NATION_LABELS = {
-    "england": "England",
-    "wales": "Wales",
-    "scotland": "Scotland",
-    "northern_ireland": "Northern Ireland",
-    "uk": "UK-wide",
-}
-
 
 class Flow(FollowUpSteps):
     """One update's worth of conversation for one user, inside one database transaction."""

@@ -19,7 +19,6 @@ from foi.lifecycle import OPEN
 from storage.models import (
     AuthorityDomain,
     AuthorityReference,
-    AuthorityRow,
     FoiRequestRow,
     MailboxSync,
     MailboxUid,
@@ -27,7 +26,7 @@ from storage.models import (
     MessageRow,
 )
 
-STORED, PARSED, MATCHED, HELD, FAILED = "stored", "parsed", "matched", "held", "failed"
+STORED, MATCHED, HELD, FAILED = "stored", "matched", "held", "failed"
 
 
 @dataclass(frozen=True)
@@ -251,11 +250,6 @@ def held_messages(session: Session, limit: int = 100) -> list[MessageRow]:
             .limit(limit)
         )
     )
-
-
-def authority_of(session: Session, request_id: int) -> AuthorityRow | None:
-    request = session.get(FoiRequestRow, request_id)
-    return request.authority if request else None
 
 
 def suggestions_for(session: Session, message_id: int) -> list[MessageLink]:

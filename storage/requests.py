@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from foi import deadlines
 from foi.laws import law_for
-from foi.lifecycle import Event, Status, can, next_status
+from foi.lifecycle import Event, can, next_status
 from foi.questions import Question
 from foi.references import new_reference
 from storage.models import FoiRequestRow, QuestionPart, TimelineEvent
@@ -144,7 +144,3 @@ def record_failed_delivery(session: Session, request_id: int, kind: str, error: 
     add_event(session, request, at, "send_failed", f"{kind} could not be sent: {error}", error=error)
     if kind == "request" and can(request.status, Event.BOUNCE):
         transition(session, request, Event.BOUNCE, at, "the request could not be delivered")
-
-
-def is_draft(request: FoiRequestRow) -> bool:
-    return request.status == Status.DRAFT.value

@@ -23,7 +23,6 @@ DATE_NO_YEAR_BODY = (
     rf"\b(?!,?\s+\d{{4}})"
 )
 DATE = re.compile(rf"\b{DATE_BODY}\b", re.IGNORECASE)
-DATE_NO_YEAR = re.compile(rf"\b{DATE_NO_YEAR_BODY}", re.IGNORECASE)
 _SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
 
 
