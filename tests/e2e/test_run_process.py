@@ -169,3 +169,48 @@ def test_a_reply_in_the_mailbox_reaches_the_user_within_3_seconds_and_their_repl
     [email] = smtp_server.deliveries
     assert email.message["In-Reply-To"] == "<authority-answer-1@barnet.gov.uk>"
     assert "figures for 2021" in email.text
+
+
+def test_foibot_sweep_from_cron_prompts_once_and_timeline_shows_it(tmp_path, bot_api):
+    import datetime as dt
+
+    from foi.references import new_reference
+    from storage.db import open_database
+    from tests.factories import make_draft
+
+    reference = new_reference()
+    env = subprocess_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'foibot.sqlite3'}",
+        TELEGRAM_BOT_TOKEN=bot_api.token,
+        TELEGRAM_BASE_URL=bot_api.base_url,
+        MAIL_ADDRESS="foibot@example.org",
+    )
+    upgrade(env["DATABASE_URL"])
+    db = open_database(env["DATABASE_URL"])
+    with db.unit_of_work() as session:
+        request = make_draft(session, telegram_id=8008, email="foi@barnet.gov.uk")
+        request.reference = reference
+        request.status = "sent"
+        request.received_on = dt.date(2020, 4, 7)
+        request.reply_due_on = request.reply_due_lenient_on = dt.date(2020, 5, 7)
+    db.dispose()
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "foibot", *args], env=env, capture_output=True, text=True, timeout=60
+        )
+
+    first = run("sweep")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("sent 1 prompt"), first.stdout
+    prompt = bot_api.wait_for(lambda c: c.method == "sendMessage" and int(c.params["chat_id"]) == 8008)
+    assert reference in prompt.params["text"] and "Draft the chaser" in str(prompt.params["reply_markup"])
+    assert run("sweep").stdout.startswith("sent 0 prompts")
+
+    timeline = run("timeline", reference.lower())
+    assert timeline.returncode == 0, timeline.stderr
+    assert f"{reference}  Remote working" in timeline.stdout
+    assert "reply due" in timeline.stdout and "Thu 07 May 2020" in timeline.stdout
+    assert "chaser (for 07 May 2020)" in timeline.stdout
+    unknown = new_reference()
+    assert run("timeline", unknown).returncode == 2 and "no request" in run("timeline", unknown).stderr
