@@ -176,7 +176,8 @@ def _decide(scores: dict[str, float], unanswered: int, answered: int) -> str:
         return "refusal"
     if not_held >= 3:
         return "not_held"
-    if provided >= 2:
+    if provided >= 2 or (answered and not unanswered):
+        # A terse letter that answers every question is an answer, cue words or not.
         return "information_provided"
     if scores["acknowledgement"] >= 2:
         return "acknowledgement"

@@ -8,6 +8,7 @@ import pytest
 
 from storage.db import upgrade
 from tests.integration.test_bot import Chat
+from tests.mail_fixtures import crlf
 from tests.servers.botapi import BotApiServer
 from tests.servers.common import subprocess_env
 from tests.servers.dovecot import PASSWORD, USER
@@ -214,3 +215,65 @@ def test_foibot_sweep_from_cron_prompts_once_and_timeline_shows_it(tmp_path, bot
     assert "chaser (for 07 May 2020)" in timeline.stdout
     unknown = new_reference()
     assert run("timeline", unknown).returncode == 2 and "no request" in run("timeline", unknown).stderr
+
+
+@pytest.mark.postgres
+def test_three_processes_one_part_each_against_postgresql(tmp_path, bot_api, smtp_server, dovecot, request):
+    """`foibot run --only bot|send|watch` as separate processes sharing one PostgreSQL database."""
+    import time
+
+    from tests.conftest import new_postgres_database
+    from tests.servers.common import unavailable
+    from tests.servers.imap_helpers import append
+
+    admin_url = request.getfixturevalue("postgres_admin_url")
+    if admin_url is None:
+        unavailable("PostgreSQL unavailable")
+    url = new_postgres_database(admin_url, request.getfixturevalue("postgres_template"))
+    env = run_env(tmp_path, bot_api, smtp_server, dovecot) | {"DATABASE_URL": url}
+    directory = tmp_path / "bodies.csv"
+    directory.write_text("name,foi_email,nation\nLondon Borough of Barnet,foi@barnet.gov.uk,england\n")
+    subprocess.run([sys.executable, "-m", "foibot", "authorities", "import", str(directory)], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+
+    parts = {
+        part: subprocess.Popen([sys.executable, "-m", "foibot", "run", "--only", part], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for part in ("bot", "send", "watch")
+    }  # fmt: skip
+    try:
+        bot_api.wait_for(lambda c: c.method == "deleteWebhook", timeout=30)
+        chat = Chat(bot_api, 9009)
+        chat.say("/start")
+        chat.say("Grace Hopper")
+        chat.say("/new")
+        chat.say("barnet")
+        chat.press(chat.button("London Borough of Barnet"))
+        chat.say("Grit bins 2023")
+        chat.say("Number of grit bins refilled in 2023")
+        chat.press("pv")
+        chat.press(chat.button("📤 Send"))
+        assert smtp_server.handler.wait_for(1, timeout=20), "the send process did not send"
+        sent = smtp_server.deliveries[0]
+        bot_api.wait_for(lambda c: "has been delivered" in (c.params.get("text") or ""), timeout=10)
+
+        time.sleep(1)
+        append(dovecot, "INBOX", crlf(f"""
+            From: FOI Team <foi@barnet.gov.uk>
+            To: foibot@example.org
+            Subject: RE: {sent.message["Subject"]}
+            Message-ID: <pg-answer@barnet.gov.uk>
+            In-Reply-To: {sent.message_id}
+
+            We refilled 212 grit bins in 2023.
+            """))  # fmt: skip
+        notice = bot_api.wait_for(lambda c: "📨" in (c.params.get("text") or ""), timeout=15)
+        assert "an answer" in notice.params["text"]
+    finally:
+        outputs = {}
+        for part, process in parts.items():
+            process.send_signal(signal.SIGTERM)
+            outputs[part] = process.communicate(timeout=30)[0].decode()
+    for part, process in parts.items():
+        assert process.returncode == 0, (part, outputs[part])
+        assert "Traceback" not in outputs[part], (part, outputs[part])

@@ -246,3 +246,10 @@ def test_not_held_part_is_reported():
     letter = "1. Minutes of the 2019 meeting on trees\nThe council does not hold these minutes."
     result = analyse(letter, parse_questions("1. minutes of the 2019 meeting on trees"))
     assert result.coverage[0].status == "not_held"
+
+
+def test_a_terse_letter_answering_every_question_is_an_answer():
+    result = analyse("We refilled 212 grit bins in 2023.", parse_questions("1. Number of grit bins refilled in 2023"))
+    assert result.coverage[0].status == "answered"
+    assert result.kind == "information_provided"
+    assert analyse("We refilled 212 grit bins in 2023.").kind == "other"  # without the questions, no way to tell
