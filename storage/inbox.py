@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from foi.lifecycle import OPEN
@@ -263,8 +263,6 @@ def suggestions_for(session: Session, message_id: int) -> list[MessageLink]:
 def links_of(session: Session, message_id: int, statuses: tuple[str, ...] = ("attached",)) -> list[MessageLink]:
     return list(
         session.scalars(
-            select(MessageLink).where(
-                MessageLink.message_id == message_id, or_(*[MessageLink.status == s for s in statuses])
-            )
+            select(MessageLink).where(MessageLink.message_id == message_id, MessageLink.status.in_(statuses))
         )
     )
