@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from service.directory import import_directory  # noqa: E402
 from storage.db import open_database, upgrade  # noqa: E402
-from storage.directory import import_authorities  # noqa: E402
 from tests.bot_harness import RunningBot  # noqa: E402
 from tests.integration.test_bot import Chat  # noqa: E402
 from tests.servers.botapi import BotApiServer  # noqa: E402
@@ -54,7 +54,7 @@ def one_run(users: int, rate_limit: bool) -> float:
         upgrade(url)
         db = open_database(url)
         with db.unit_of_work() as session:
-            import_authorities(session, [{"name": "London Borough of Barnet", "foi_email": "foi@barnet.gov.uk"}])
+            import_directory(session, [{"name": "London Borough of Barnet", "foi_email": "foi@barnet.gov.uk"}])
         server = BotApiServer().start()
         bot = RunningBot(server, db, lambda: dt.datetime.now(dt.UTC), rate_limit=rate_limit).start()
         counter = [0]

@@ -27,25 +27,38 @@ from telegram.ext import (
 
 from bot.flow import COMMANDS, Flow
 from bot.notify import Notice, claim_notices, prompt_screen
-from bot.screens import Screen, split_message
+from bot.screens import MAX_CAPTION, Screen, cut_html, esc, split_message
 from foibot.followups import DuePrompt, claim_prompts, release_prompt, unanswered_parts
 from mail.compose import Mailbox
+from mail.ingest import Parser
+from mail.parse import parse_message
+from service.limits import Limits, refusal_for_user
 from storage.db import Database
 from storage.models import FoiRequestRow, User
 from storage.requests import add_event
 
 log = logging.getLogger(__name__)
 
+JOIN_LONGER_THAN = 3500  # a text this long may be the first piece of one Telegram split
 SORRY = "Sorry, something went wrong on my side. Your draft is saved — try again, or /cancel."
 
 
 class BotService:
     """Runs conversation steps against the database for Telegram users."""
 
-    def __init__(self, database: Database, mailbox: Mailbox, clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        database: Database,
+        mailbox: Mailbox,
+        clock: Callable[[], dt.datetime],
+        parse: Parser = parse_message,
+        limits: Limits | None = None,
+    ) -> None:
         self.database = database
         self.mailbox = mailbox
         self.clock = clock
+        self.parse = parse
+        self.limits = limits or Limits()
 
     def step(self, telegram_id: int, kind: str, value: str) -> list[Screen]:
         """Run one step of ``kind`` (command, text or button) for the user, in one transaction."""
@@ -57,7 +70,10 @@ class BotService:
                 user = User(telegram_id=telegram_id, conversation={"state": "idle"})
                 session.add(user)
                 session.flush()
-            flow = Flow(session, user, self.mailbox, self.clock())
+            refusal = refusal_for_user(user, telegram_id, self.limits)
+            if refusal:
+                return [Screen(esc(refusal))]
+            flow = Flow(session, user, self.mailbox, self.clock(), self.parse, self.limits)
             if kind == "command":
                 return flow.command(value)
             if kind == "button":
@@ -67,7 +83,7 @@ class BotService:
     def take_notices(self) -> list[Notice]:
         """Claim replies and held mail not yet told to their owners."""
         with self.database.unit_of_work() as session:
-            return claim_notices(session, self.clock())
+            return claim_notices(session, self.clock(), parse=self.parse)
 
     def take_prompts(self) -> list[tuple[DuePrompt, Screen]]:
         """Claim the follow-up prompts due now, with the screen for each."""
@@ -135,7 +151,10 @@ async def send_screens_with(bot, chat_id: int, screens: list[Screen]) -> None:  
         if screen.document is not None:
             filename, data = screen.document
             await bot.send_document(
-                chat_id, InputFile(data, filename=filename), caption=screen.text[:1000], parse_mode=ParseMode.HTML
+                chat_id,
+                InputFile(data, filename=filename),
+                caption=cut_html(screen.text, MAX_CAPTION),
+                parse_mode=ParseMode.HTML,
             )
             continue
         chunks = split_message(screen.text)
@@ -155,6 +174,7 @@ def build_application(
     rate_limit: bool = True,
     notify_every: float = 1.0,
     sweep_every: float = 300.0,
+    join_wait: float = 1.5,
 ) -> Application:
     """Build the ptb application with our handlers and Telegram's rate limits (30 messages/s, 429 retries)."""
     builder = ApplicationBuilder().token(token)
@@ -179,9 +199,30 @@ def build_application(
         name = (text or "/").split()[0][1:].split("@")[0].lower()
         await run_step(update, context, "command", name)
 
+    # Telegram's apps split a message over 4,096 characters into several, sent within a moment of
+    # each other: a long text waits briefly for its continuation, and the pieces are read as one.
+    waiting: dict[int, tuple[list[str], asyncio.TimerHandle]] = {}
+
     async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        await run_step(update, context, "text", (message.text or "") if message else "")
+        message, user = update.effective_message, update.effective_user
+        text = (message.text or "") if message else ""
+        if user is None:
+            return
+        pieces, timer = waiting.pop(user.id, ([], None))
+        if timer is not None:
+            timer.cancel()
+        pieces.append(text)
+        if len(text) >= JOIN_LONGER_THAN:
+            loop = asyncio.get_running_loop()
+
+            def flush() -> None:
+                joined, _ = waiting.pop(user.id, ([], None))
+                if joined:
+                    context.application.create_task(run_step(update, context, "text", "\n".join(joined)))
+
+            waiting[user.id] = (pieces, loop.call_later(join_wait, flush))
+            return
+        await run_step(update, context, "text", "\n".join(pieces))
 
     async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

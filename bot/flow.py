@@ -16,6 +16,7 @@ questions) lives in the database; the conversation only says where we are.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,16 +29,24 @@ from bot.screens import Screen, esc
 from foi import advice, deadlines, letters
 from foi.laws import law_for
 from foi.lifecycle import Event, can
-from foi.questions import Question, sub_label
+from foi.questions import Question, parse_questions, sub_label
 from foibot import outgoing
-from mail.compose import AddressError, Mailbox, parse_address
-from storage.directory import NATIONS, search_authorities
-from storage.models import AuthorityDomain, AuthorityRow, FoiRequestRow, User
+from mail.compose import Mailbox
+from mail.errors import AddressError
+from mail.ingest import Parser
+from mail.parse import parse_message
+from service import limits
+from service.directory import add_authority, checked_address, find_authorities
+from service.limits import Limits
+from storage.directory import NATIONS
+from storage.models import AuthorityRow, FoiRequestRow, User
 from storage.requests import assign_reference, questions_of, replace_questions, transition
 
 MAX_TITLE = 150
 MAX_ID = 2**62  # ids in buttons beyond any row id (forged data must not overflow the database)
 MAX_QUESTION = 2000
+MAX_PASTED = 40  # questions taken from one pasted request
+_NUMBERED_LINE = re.compile(r"^\s*\(?\d{1,3}\s*[.)]\s+")
 
 COMMANDS = {
     "start": "What foibot does, and your name",
@@ -53,11 +62,21 @@ COMMANDS = {
 class Flow(FollowUpSteps):
     """One update's worth of conversation for one user, inside one database transaction."""
 
-    def __init__(self, session: Session, user: User, mailbox: Mailbox, now: dt.datetime) -> None:
+    def __init__(
+        self,
+        session: Session,
+        user: User,
+        mailbox: Mailbox,
+        now: dt.datetime,
+        parse: Parser = parse_message,
+        limits: Limits | None = None,
+    ) -> None:
         self.session = session
         self.user = user
         self.mailbox = mailbox
         self.now = now
+        self.parse = parse  # reads stored mail back (a worker process in production)
+        self.limits = limits or Limits()
 
     # --- conversation state ---------------------------------------------------------------
 
@@ -119,6 +138,7 @@ class Flow(FollowUpSteps):
             "edit_question": self.on_edit_question,
             "reply_text": self.on_reply_text,
             "letter_edit": self.on_letter_edit,
+            "correct_address": self.on_corrected_address,
         }.get(self.state)
         if handler is None:
             return [Screen("Use /new to write a request, /requests to see yours, or /help.")]
@@ -145,6 +165,8 @@ class Flow(FollowUpSteps):
             "qu": self.on_move_up,
             "sd": self.on_delete_sub_item,
             "qb": lambda *_: self.questions_screen(),
+            "pq": lambda: self.on_pasted(),
+            "p1": lambda: self.on_pasted(keep_as_one=True),
             "pv": self.on_preview,
             "law": self.on_switch_law,
             "send": self.on_send,
@@ -177,6 +199,7 @@ class Flow(FollowUpSteps):
             "ls": self.on_letter_send,
             "le": self.on_letter_edit_button,
             "lx": self.on_letter_cancel,
+            "ca": self.on_correct_address,
         }.get(verb)
         if handler is None:
             return [Screen("That button no longer works. " + views.COMMAND_LIST)]
@@ -208,6 +231,9 @@ class Flow(FollowUpSteps):
         if not self.user.real_name:
             self.go("ask_name", then="new")
             return [Screen("Before the first request I need your real name.\n\n" + views.ASK_NAME)]
+        refusal = limits.refusal_for_new_draft(self.session, self.user, self.limits)
+        if refusal:
+            return [Screen(esc(refusal))]
         draft = FoiRequestRow(owner=self.user, status="draft", title="", regime="foia")
         self.session.add(draft)
         self.session.flush()
@@ -255,7 +281,7 @@ class Flow(FollowUpSteps):
     def on_authority_query(self, text: str) -> list[Screen]:
         if len(text) < 2:
             return [Screen("Type at least two letters of the public body's name, e.g. <i>barnet</i>.")]
-        hits = search_authorities(self.session, text)
+        hits = find_authorities(self.session, text, self.user.id)
         self.remember(query=text[:200])
         add = [("➕ Add a public body that is not listed", "an")]
         if not hits:
@@ -299,10 +325,12 @@ class Flow(FollowUpSteps):
 
     def on_authority_email(self, text: str) -> list[Screen]:
         try:
-            address = parse_address(text)
-        except AddressError:
-            return [Screen(f"“{esc(text[:100])}” is not an email address. Type it like <i>foi@council.gov.uk</i>.")]
-        self.go("authority_nation", new_name=self.conversation.get("new_name"), new_email=str(address))
+            address, _ = checked_address(text)
+        except AddressError as exc:
+            if "@" not in text or " " in text.strip():
+                return [Screen(f"“{esc(text[:100])}” is not an email address. Type it like <i>foi@council.gov.uk</i>.")]
+            return [Screen(f"I cannot use “{esc(text[:100])}”: {esc(str(exc))}.")]
+        self.go("authority_nation", new_name=self.conversation.get("new_name"), new_email=address)
         return [
             Screen("Where is it? (This decides the law: Scottish bodies answer under FOISA.)", views.nation_buttons())
         ]
@@ -315,14 +343,11 @@ class Flow(FollowUpSteps):
         name, email = self.conversation.get("new_name"), self.conversation.get("new_email")
         if draft is None or nation not in NATIONS or not name or not email or self.state != "authority_nation":
             return [Screen("That choice is no longer open. /new starts a request.")]
-        existing = self.session.scalar(select(AuthorityRow).where(AuthorityRow.foi_email == email))
-        authority = existing or AuthorityRow(
-            name=name, foi_email=email, nation=nation, regime=advice.nation_regime(nation), added_by=self.user.id
-        )
-        if existing is None:
-            authority.domains.append(AuthorityDomain(domain=email.rpartition("@")[2].lower()))
-            self.session.add(authority)
-            self.session.flush()
+        try:
+            authority = add_authority(self.session, name, email, nation=nation, added_by=self.user.id)
+        except AddressError as exc:
+            self.go("authority_email", new_name=name)
+            return [Screen(f"I cannot use that address: {esc(str(exc))}. Type the body's FOI address again.")]
         return self.on_pick_authority(str(authority.id))
 
     # --- title and questions ------------------------------------------------------------------
@@ -346,11 +371,46 @@ class Flow(FollowUpSteps):
         replace_questions(self.session, draft, questions)
 
     def on_question(self, text: str) -> list[Screen]:
+        pasted = parse_questions(text)
+        if len(pasted) > 1 or (pasted and pasted[0].sub_items):
+            return self._confirm_pasted(pasted)
+        if pasted and pasted[0].text != text and _NUMBERED_LINE.match(text):
+            text = pasted[0].text  # "1. Breakdown…": the letter numbers its questions itself
         if not 3 <= len(text) <= MAX_QUESTION:
             return [Screen(f"A question has 3 to {MAX_QUESTION} characters. Type it again.")]
         questions = self._questions() + [Question(text)]
         self._save_questions(questions)
         return self.questions_screen(new_advice=advice.advise_question(text))
+
+    def _confirm_pasted(self, pasted: list[Question]) -> list[Screen]:
+        """Show a pasted numbered request back as questions and sub-items, to use or to keep as one."""
+        pasted = pasted[:MAX_PASTED]
+        too_long = [n for n, q in enumerate(pasted, 1) if not 3 <= len(q.text) <= MAX_QUESTION]
+        if too_long or any(len(item) > MAX_QUESTION for q in pasted for item in q.sub_items):
+            return [Screen(f"A question has 3 to {MAX_QUESTION} characters; question {too_long[0] if too_long else ''} "
+                           "is too long. Shorten it and send it again.")]  # fmt: skip
+        self.remember(pasted=[[q.text, list(q.sub_items)] for q in pasted])
+        count = sum(1 + len(q.sub_items) for q in pasted)
+        return [
+            Screen(
+                f"I read {len(pasted)} question{'s' if len(pasted) > 1 else ''} ({count} parts in all):\n\n"
+                f"{esc(letters.render_questions(pasted))}\n\nAdd them like this?",
+                [[("✅ Yes, add them", "pq"), ("↩️ No, keep my text as one question", "p1")]],
+            )
+        ]
+
+    def on_pasted(self, keep_as_one: bool = False) -> list[Screen]:
+        data = self.conversation.get("pasted")
+        if self.draft() is None or not data:
+            return [Screen("Nothing pasted is waiting. Send your questions again.")]
+        pasted = [Question(text, tuple(items)) for text, items in data]
+        if keep_as_one:
+            joined = " ".join(" ".join([q.text, *q.sub_items]) for q in pasted)[:MAX_QUESTION]
+            pasted = [Question(joined)]
+        self.remember(pasted=None)
+        self._save_questions(self._questions() + pasted)
+        tips = [tip for q in pasted for text in (q.text, *q.sub_items) for tip in advice.advise_question(text)]
+        return self.questions_screen(new_advice=list({t.code: t for t in tips}.values()))
 
     def on_add_question(self) -> list[Screen]:
         if self.draft() is None:
@@ -524,6 +584,9 @@ class Flow(FollowUpSteps):
         draft = self.draft()
         if draft is None or self.state != "preview":
             return [Screen("Nothing is waiting to be sent. /drafts lists your drafts.")]
+        refusal = limits.refusal_for_sending(self.session, self.user, self.limits, self.now)
+        if refusal:
+            return [Screen(esc(refusal), [[("💾 Keep the draft", "save")]])]
         try:
             queued = outgoing.queue_request(self.session, draft, self.mailbox, self.now)
         except outgoing.CannotSend as exc:
@@ -552,9 +615,10 @@ class Flow(FollowUpSteps):
 
     def on_cancel_draft_confirmed(self) -> list[Screen]:
         draft = self.draft()
-        if draft is not None:
-            self.session.delete(draft)
         self.user.conversation = {"state": "idle"}
+        if draft is None:
+            return [Screen("There is no open draft to delete; nothing was changed. /drafts lists yours.")]
+        self.session.delete(draft)
         return [Screen("The draft is deleted. /new starts another.")]
 
     def on_resume_draft(self, request_id: str) -> list[Screen]:
@@ -591,10 +655,10 @@ class Flow(FollowUpSteps):
         found = views.own_message(self.session, self.user, int(message_id))
         if found is None:
             return [Screen("That message is not yours or no longer exists.")]
-        return views.message_screens(self.session, *found)
+        return views.message_screens(self.session, *found, parse=self.parse)
 
     def on_file(self, attachment_id: str) -> list[Screen]:
-        screen = views.attachment_screen(self.session, self.user, int(attachment_id))
+        screen = views.attachment_screen(self.session, self.user, int(attachment_id), parse=self.parse)
         return [screen or Screen("That file is not yours or no longer exists.")]
 
     def on_withdraw(self, request_id: str) -> list[Screen]:

@@ -18,7 +18,9 @@ from foi.laws import law_for
 from foi.lifecycle import Event, can
 from foibot import followups, outgoing
 from foibot.replies import KIND_WORDS, apply_kind
+from mail.errors import AddressError
 from mail.ingest import assign
+from service import corrections
 from storage.models import FoiRequestRow, MessageLink, MessageRow
 
 if TYPE_CHECKING:
@@ -135,6 +137,29 @@ class FollowUpSteps:
             return [Screen(esc(str(exc)))]
         self.go("idle")
         return [Screen(f"📤 Sent to the outbox in the thread of <b>{esc(queued.reference)}</b>.",
+                       [[("See the request", f"r:{request.id}")]])]  # fmt: skip
+
+    def on_correct_address(self, request_id: str) -> list[Screen]:
+        request = self.own_request(int(request_id))
+        if request is None or not corrections.can_resend(request) or request.authority is None:
+            return [Screen("That request is not waiting to be resent.")]
+        self.go("correct_address", request=request.id)
+        return [Screen(f"What is the right FOI address of <b>{esc(request.authority.name)}</b>? "
+                       f"I used {esc(request.authority.foi_email)}. Their website usually lists it.")]  # fmt: skip
+
+    def on_corrected_address(self, text: str) -> list[Screen]:
+        request = self.own_request(int(self.conversation.get("request", 0)))
+        if request is None or not corrections.can_resend(request):
+            self.go("idle")
+            return [Screen("That request is not waiting to be resent.")]
+        try:
+            queued = corrections.correct_address_and_resend(self.session, request, text, self.mailbox, self.now)
+        except AddressError as exc:
+            return [Screen(f"I cannot use that address: {esc(str(exc))}. Type the right FOI address again.")]
+        self.go("idle")
+        assert request.authority is not None
+        return [Screen(f"📤 <b>{esc(queued.reference)}</b> goes again, to {esc(request.authority.foi_email)}. "
+                       "I will tell you when it has been delivered.",
                        [[("See the request", f"r:{request.id}")]])]  # fmt: skip
 
     def on_letter_cancel(self) -> list[Screen]:

@@ -13,7 +13,9 @@ from bot.views import TELEGRAM_FILE_LIMIT, short_date, status_label
 from foi.followup import Prompt
 from foi.laws import law_for
 from foibot.replies import KIND_WORDS
-from mail.parse import parse_message
+from mail.ingest import Parser
+from mail.matching import AUTH_FAILED
+from mail.parse import DEFAULT_MAX_BYTES, parse_message
 from storage.models import FoiRequestRow, MessageLink, MessageRow, OutboxMessage, User
 
 REVIEWABLE = {"partial", "refusal", "not_held", "information_provided"}
@@ -25,10 +27,17 @@ class Notice:
     screens: list[Screen]
 
 
-def claim_notices(session: Session, now: dt.datetime, limit: int = 20) -> list[Notice]:
+def claim_notices(session: Session, now: dt.datetime, limit: int = 20, parse: Parser = parse_message) -> list[Notice]:
     """Claim incoming messages not yet told to their owners and return what to tell them."""
     pending = session.execute(
-        select(MessageLink.id, MessageLink.message_id, MessageLink.request_id, MessageLink.status, MessageLink.reason)
+        select(
+            MessageLink.id,
+            MessageLink.message_id,
+            MessageLink.request_id,
+            MessageLink.status,
+            MessageLink.reason,
+            MessageLink.note,
+        )
         .join(MessageRow, MessageRow.id == MessageLink.message_id)
         .where(
             MessageLink.notified_at.is_(None),
@@ -38,7 +47,7 @@ def claim_notices(session: Session, now: dt.datetime, limit: int = 20) -> list[N
         .limit(limit)
     ).all()
     notices: list[Notice] = []
-    for link_id, message_id, request_id, status, reason in pending:
+    for link_id, message_id, request_id, status, reason, note in pending:
         claimed = session.execute(
             update(MessageLink)
             .where(MessageLink.id == link_id, MessageLink.notified_at.is_(None))
@@ -57,9 +66,9 @@ def claim_notices(session: Session, now: dt.datetime, limit: int = 20) -> list[N
         if message.direction == "out":
             screens = [sent_screen(request, message)]
         elif status == "attached":
-            screens = reply_screens(request, message)
+            screens = reply_screens(request, message, parse)
         else:
-            screens = held_screens(request, message, reason)
+            screens = held_screens(request, message, reason, note)
         notices.append(Notice(owner.telegram_id, screens))
     notices.extend(_failed_sends(session, now))
     return notices
@@ -88,9 +97,12 @@ def _failed_sends(session: Session, now: dt.datetime) -> list[Notice]:
             f"⛔ Your {esc(kind)} for <b>{esc(request.reference)}</b> could not be delivered to "
             f"{esc(request.authority.foi_email if request.authority else 'the authority')}.\n"
             f"The mail server said: <code>{esc(error or 'no reason given')}</code>\n\n"
-            "Check the address on the authority's website; the operator can correct it."
+            "Check the address on the authority's website, then correct it here and I will send it again."
         )
-        notices.append(Notice(owner.telegram_id, [Screen(text, [[("See the request", f"r:{request.id}")]])]))
+        buttons = [[("See the request", f"r:{request.id}")]]
+        if kind == "request":
+            buttons.insert(0, [("✏️ Correct the address and resend", f"ca:{request.id}")])
+        notices.append(Notice(owner.telegram_id, [Screen(text, buttons)]))
     return notices
 
 
@@ -114,7 +126,7 @@ def sent_screen(request: FoiRequestRow, message: MessageRow) -> Screen:
     return Screen(text, [[("See the request", f"r:{request.id}")]])
 
 
-def reply_screens(request: FoiRequestRow, message: MessageRow) -> list[Screen]:
+def reply_screens(request: FoiRequestRow, message: MessageRow, parse: Parser = parse_message) -> list[Screen]:
     """Return the notice of a reply: who, what kind, what changed, its first lines, its files, and what to do."""
     authority = request.authority.name if request.authority else message.from_address or "the authority"
     analysis = message.analysis or {}
@@ -149,20 +161,25 @@ def reply_screens(request: FoiRequestRow, message: MessageRow) -> list[Screen]:
     if preview:
         snippet = preview[:600] + ("…" if len(preview) > 600 else "")
         lines.append(f"\n<i>{esc(snippet)}</i>")
-    buttons: list[list[Button]] = [[("↩️ Reply", f"rp:{message.id}"), ("✅ Kind is right", f"kc:{message.id}")]]
+    if message.label == "bounce":
+        # Answering a bounce would write to the address that bounced: offer to correct it instead.
+        buttons: list[list[Button]] = [[("✏️ Correct the address and resend", f"ca:{request.id}")]]
+        buttons.append([("See the request", f"r:{request.id}")])
+        return [Screen("\n".join(lines), buttons)]
+    buttons = [[("↩️ Reply", f"rp:{message.id}"), ("✅ Kind is right", f"kc:{message.id}")]]
     buttons.append([("✏️ Correct the kind", f"kx:{message.id}"), ("🙈 Dismiss", f"dm:{message.id}")])
     if kind in REVIEWABLE and message.label is None:
         buttons.insert(1, [(f"🔁 Ask for an {law_for(request.regime).review_name}", f"rv:{request.id}")])
     screens = [Screen("\n".join(lines), buttons)]
-    screens.extend(attachment_documents(message))
+    screens.extend(attachment_documents(message, parse=parse))
     return screens
 
 
-def attachment_documents(message: MessageRow, limit: int = 5) -> list[Screen]:
+def attachment_documents(message: MessageRow, limit: int = 5, parse: Parser = parse_message) -> list[Screen]:
     """Return the message's attachments as documents; too large ones as a note with their text."""
     if message.raw is None or not message.attachments:
         return []
-    parsed = parse_message(message.raw)
+    parsed = parse(message.raw, DEFAULT_MAX_BYTES)
     screens = []
     for attachment in parsed.attachments[:limit]:
         name = attachment.filename or "attachment"
@@ -175,7 +192,7 @@ def attachment_documents(message: MessageRow, limit: int = 5) -> list[Screen]:
     return screens
 
 
-def held_screens(request: FoiRequestRow, message: MessageRow, reason: str) -> list[Screen]:
+def held_screens(request: FoiRequestRow, message: MessageRow, reason: str, note: str | None = None) -> list[Screen]:
     """Ask the likely owner whether a held message belongs to their request."""
     why = {
         "sender_domain": "it comes from the same organisation",
@@ -184,6 +201,8 @@ def held_screens(request: FoiRequestRow, message: MessageRow, reason: str) -> li
         "reply_address": "it was sent to this request's address, from an address I do not know",
         "authority_reference": "it quotes their reference, from an address I do not know",
     }.get(reason, "it looks related")
+    if note and note.startswith(AUTH_FAILED):
+        why = "it names your request, but ⚠️ <b>its sender could not be verified</b> (it may be forged)"
     text = (
         f"📥 A message may belong to <b>{esc(request.reference)}</b> ({esc(request.title)}): {why}.\n"
         f"From: {esc(message.from_address or 'unknown')}\nSubject: {esc(message.subject or '(no subject)')}\n\n"

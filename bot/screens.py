@@ -33,6 +33,20 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
+MAX_CAPTION = 1024
+
+
+def cut_html(text: str, limit: int) -> str:
+    """Return escaped ``text`` cut to at most ``limit`` characters without splitting an entity (&amp;)."""
+    if len(text) <= limit:
+        return text
+    cut = limit - 1
+    amp = text.rfind("&", 0, cut)
+    if amp != -1 and ";" not in text[amp:cut]:
+        cut = amp
+    return text[:cut] + "…"
+
+
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """Split ``text`` under ``limit`` characters, at paragraph, then line, then word boundaries."""
     if len(text) <= limit:

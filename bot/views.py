@@ -11,7 +11,8 @@ from bot.screens import Button, Screen, esc
 from foi.deadlines import is_overdue
 from foi.laws import law_for
 from foi.lifecycle import Event, Status, can
-from mail.parse import parse_message
+from mail.ingest import Parser
+from mail.parse import DEFAULT_MAX_BYTES, parse_message, safe_filename
 from storage.models import Attachment, FoiRequestRow, MessageLink, MessageRow, TimelineEvent, User
 
 PAGE_SIZE = 5
@@ -194,6 +195,8 @@ def _actions(request: FoiRequestRow, law, today: dt.date) -> list[list[Button]]:
     rid = request.id
     rows: list[list[Button]] = []
     waiting = request.status in ("sent", "acknowledged", "extended")
+    if request.status == "undelivered":
+        rows.append([("✏️ Correct the address and resend", f"ca:{rid}")])
     if waiting and is_overdue(request.reply_due_lenient_on or request.reply_due_on, today):
         rows.append([("✍️ Draft a chaser", f"ch:{rid}")])
         if law.is_scottish:
@@ -223,18 +226,22 @@ def own_message(session: Session, user: User, message_id: int) -> tuple[MessageR
     return (row[0], row[1]) if row else None
 
 
-def message_screens(session: Session, message: MessageRow, request: FoiRequestRow) -> list[Screen]:
+def message_screens(
+    session: Session, message: MessageRow, request: FoiRequestRow, parse: Parser = parse_message
+) -> list[Screen]:
     when = message.sent_date or message.stored_at
     who = "You" if message.direction == "out" else esc(message.from_address or "unknown sender")
     label = {"bounce": " · ⛔ bounce", "auto_reply": " · 🤖 automatic reply"}.get(message.label or "", "")
     text = message.parsed_text
     if text is None and message.raw is not None:
-        text = parse_message(message.raw).text
+        text = parse(message.raw, DEFAULT_MAX_BYTES).text
     header = f"<b>{esc(message.subject or '(no subject)')}</b>\n{who} · {when:%d %b %Y %H:%M} UTC{label}\n\n"
     attachments = session.scalars(
         select(Attachment).where(Attachment.message_id == message.id).order_by(Attachment.position)
     ).all()
-    buttons = [[(f"📎 {(a.filename or 'file')[:40]} ({_size(a.size)})", f"f:{a.id}")] for a in attachments[:10]]
+    buttons = [
+        [(f"📎 {(safe_filename(a.filename) or 'file')[:40]} ({_size(a.size)})", f"f:{a.id}")] for a in attachments[:10]
+    ]
     buttons.append([("⬅ Back to the request", f"r:{request.id}")])
     return [Screen(header + esc(text or "(no text)"), buttons)]
 
@@ -246,22 +253,23 @@ def _size(size: int) -> str:
 TELEGRAM_FILE_LIMIT = 50 * 1024 * 1024
 
 
-def attachment_screen(session: Session, user: User, attachment_id: int) -> Screen | None:
+def attachment_screen(session: Session, user: User, attachment_id: int, parse: Parser = parse_message) -> Screen | None:
     """Return the attachment as a file to send, if it belongs to one of the user's messages."""
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or own_message(session, user, attachment.message_id) is None:
         return None
     message = session.get(MessageRow, attachment.message_id)
     assert message is not None and message.raw is not None
-    parsed = parse_message(message.raw)
+    parsed = parse(message.raw, DEFAULT_MAX_BYTES)
     found = next(
         (a for a in parsed.attachments if a.sha256 == attachment.sha256),
         None,
     )
     if found is None:
         return Screen("I could not read that file back from the stored email.")
+    name = safe_filename(attachment.filename) or "attachment"
     if found.size > TELEGRAM_FILE_LIMIT:
         text = (found.text or "")[:3500]
-        return Screen(f"{esc(attachment.filename or 'The file')} is too large for Telegram ({_size(found.size)}). "
+        return Screen(f"{esc(name)} is too large for Telegram ({_size(found.size)}). "
                       f"Its text begins:\n\n{esc(text) or '(no text)'}")  # fmt: skip
-    return Screen(esc(attachment.filename or "file"), document=(attachment.filename or "attachment", found.data))
+    return Screen(esc(name), document=(name, found.data))

@@ -12,17 +12,19 @@ import re
 
 from foi.references import find_references
 
-_TOKEN = r"[A-Z0-9](?:[A-Z0-9/_.\-]|\s(?=\d)){1,40}[A-Z0-9]"
+# A reference stops at a line break: "FOI/18/03161\n27 November 2018" is not one token.
+_TOKEN = r"[A-Z0-9](?:[A-Z0-9/_.\-]|[ ](?=\d)){1,40}[A-Z0-9]"
 _LABELLED = re.compile(
     r"(?P<label>(?:\b(?:our|your|my|case|request|foi|eir|file|information\s+request|complaint|review)\s+)?"
     r"(?:ref(?:erence)?\b\.?|case\b)(?:\s*(?:no\.?|number|num|id|#))?)"
-    rf"\s*(?:[:#\-–—=]+\s*|\s+)(?P<ref>{_TOKEN})",
-    re.IGNORECASE,
+    # Bounded runs of space and punctuation: no backtracking over long blank stretches.
+    rf"[^\S\n]{{0,5}}(?:[:#\-–—=]{{1,3}}\s{{0,3}}|[^\S\n]{{1,5}})(?P<ref>{_TOKEN})",
+    re.IGNORECASE | re.ASCII,
 )
 _PREFIXED = re.compile(
     r"(?<![A-Z0-9])(?P<ref>(?:FOI|FOIA|FOISA|EIR|EISR|IR|RFI|FOIR|REQ|CASE)"
     r"(?:[ \-/_.]?\d{2,}|[ \-/_.]?\d{1,4}[/\-_.][A-Z0-9]{2,})(?:[/\-_.][A-Z0-9]+)*)(?![A-Z0-9])",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _WORDS_NOT_REFS = {"number", "request", "requests", "the", "your", "our", "and", "for", "this"}
 
@@ -81,10 +83,8 @@ def find_authority_refs(text: str) -> list[str]:
     return found
 
 
-# A run of letters and digits (joined by / - _ .) that holds at least one digit.
-_CANDIDATE = re.compile(
-    r"(?<![A-Z0-9])(?=[A-Z0-9/\-_.]*\d)[A-Z0-9](?:[A-Z0-9]|[/\-_.](?=[A-Z0-9]))*(?![A-Z0-9])", re.IGNORECASE
-)
+# A run of letters and digits joined by single / - _ . (each character is read once: linear).
+_CANDIDATE = re.compile(r"[A-Z0-9]+(?:[/\-_.][A-Z0-9]+)*", re.IGNORECASE | re.ASCII)
 
 
 def reference_tokens(text: str, limit: int = 2000) -> list[str]:
@@ -97,7 +97,7 @@ def reference_tokens(text: str, limit: int = 2000) -> list[str]:
     for match in _CANDIDATE.finditer(text):
         token = match.group(0)
         if not any(ch.isdigit() for ch in token):
-            continue  # the look-ahead can see a digit beyond a trailing separator
+            continue
         key = normalize_authority_ref(token)
         if len(key) >= 4:
             tokens[key] = None

@@ -34,6 +34,11 @@ class Addressing:
     title: str
 
 
+def _fill(text: str, width: int = 78) -> str:
+    """Wrap a paragraph without ever breaking a word: a reference (FOI-7K3M9Q), an address or a URL stays whole."""
+    return textwrap.fill(text, width=width, break_long_words=False, break_on_hyphens=False)
+
+
 def long_date(day: dt.date) -> str:
     """Return a date as letters print it: "7 April 2020"."""
     return f"{day.day} {day:%B %Y}"
@@ -102,13 +107,13 @@ def chaser(law: Law, to: Addressing, sent_on: dt.date, reply_due: dt.date) -> Le
     """Return the polite reminder for a reply that is overdue, citing the duty to answer."""
     body = _paragraphs(
         _greeting(to.authority_name),
-        textwrap.fill(
+        _fill(
             f"On {long_date(sent_on)} I made a request for information (our reference "
             f"{to.reference}). Under {law.reply_provision} you should have replied by "
             f"{long_date(reply_due)}, and I have not yet received a response.",
             width=78,
         ),
-        textwrap.fill(
+        _fill(
             "Please reply without further delay, or tell me when I can expect a reply. "
             f"If I do not hear from you, I will {_next_step_for_silence(law)}.",
             width=78,
@@ -145,7 +150,7 @@ def _grounds_paragraphs(grounds: ReviewGrounds) -> list[str]:
     if grounds.exemptions:
         cited = ", ".join(grounds.exemptions)
         paragraphs.append(
-            textwrap.fill(
+            _fill(
                 f"I dispute the application of {cited}. Please reconsider whether each exemption or "
                 "exception is engaged and, where it is qualified, whether the public interest in "
                 "withholding the information really outweighs the public interest in its disclosure.",
@@ -171,14 +176,14 @@ def internal_review(
     refs = f"our reference {to.reference}" + (f", your reference {', '.join(authority_refs)}" if authority_refs else "")
     body = _paragraphs(
         _greeting(to.authority_name),
-        textwrap.fill(
+        _fill(
             f"I am writing to request an {law.review_name} under {law.review_provision} of your "
             f"response of {long_date(responded_on)} to my request for information made on "
             f"{long_date(requested_on)} ({refs}), titled \u201c{to.title}\u201d.",
             width=78,
         ),
         *_grounds_paragraphs(grounds),
-        textwrap.fill(
+        _fill(
             f"Please carry out the review and let me have your decision by {long_date(review_reply_due)}, "
             f"within {law.review_reply.describe()}.",
             width=78,
@@ -195,13 +200,13 @@ def requirement_for_review_no_reply(
     """Return the requirement for review of a failure to reply (FOISA s.20 / EISR reg 16)."""
     body = _paragraphs(
         _greeting(to.authority_name),
-        textwrap.fill(
+        _fill(
             f"I made a request for information on {long_date(requested_on)} (reference {to.reference}). "
             f"You were required to respond by {long_date(reply_due)} under {law.reply_provision}, and "
             "I have received no response.",
             width=78,
         ),
-        textwrap.fill(
+        _fill(
             f"I therefore require you to review your failure to respond, under {law.review_provision}. "
             "I am dissatisfied because no response has been given. Please respond to this requirement "
             f"for review by {long_date(review_reply_due)}, and provide the information I asked for.",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable, Iterator
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -31,7 +32,7 @@ _SEPARATOR = r"[\s\-_.:/]{0,3}"
 _SYMBOL = r"[0-9A-Z]"
 _PATTERN = re.compile(
     rf"(?<![0-9A-Z])F[O0][I1L]{_SEPARATOR}((?:{_SYMBOL}[\s\-]?){{{BODY_LENGTH}}}{_SYMBOL})(?![0-9A-Z])",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 
 
@@ -63,9 +64,14 @@ def _readings(code: str) -> Iterator[str]:
         yield "".join(combination)
 
 
+def _compatible(text: str) -> str:
+    # NFKC folds look-alike compatibility characters (the Kelvin sign "K", fullwidth "ＦＯＩ") to ASCII.
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
 def normalize(candidate: str) -> str | None:
     """Return the canonical reference a retyped ``candidate`` stands for, or None."""
-    match = _PATTERN.fullmatch(candidate.strip())
+    match = _PATTERN.fullmatch(_compatible(candidate).strip())
     if match is None:
         return None
     return _resolve(match.group(1))
@@ -86,7 +92,7 @@ def _resolve(raw_code: str) -> str | None:
 def find_references(text: str) -> list[str]:
     """Return every valid reference in ``text``, canonical, in order of first appearance."""
     found: list[str] = []
-    for match in _PATTERN.finditer(text):
+    for match in _PATTERN.finditer(_compatible(text)):
         reference = _resolve(match.group(1))
         if reference is not None and reference not in found:
             found.append(reference)

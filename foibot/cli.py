@@ -9,25 +9,63 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from enum import StrEnum
+from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, NoReturn
 
 import typer
+from typer._click import exceptions as click_errors
 
 from foi.errors import FoiError
 from foibot import deadline_report
 from foibot.settings import SettingsError, load_settings
 
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     name="foibot",
     help="A requester-side Freedom of Information bot.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=HELP_OPTIONS,
 )
-db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
+db_app = typer.Typer(help="Database commands.", no_args_is_help=True, context_settings=HELP_OPTIONS)
 app.add_typer(db_app, name="db")
 
-USAGE_ERROR = 2
+USAGE_ERROR = 2  # bad input: a wrong argument, an unknown reference, a file that cannot be read
+UNAVAILABLE = 1  # a server or the database could not be reached, or the program itself failed
+MAX_ID = 2**62  # message numbers beyond any row id
+
+
+class Part(StrEnum):
+    BOT = "bot"
+    WATCH = "watch"
+    SEND = "send"
+
+
+class LawName(StrEnum):
+    FOIA = "foia"
+    EIR = "eir"
+    FOISA = "foisa"
+    EISR = "eisr"
+
+
+def _version(value: bool) -> None:
+    if value:
+        try:
+            print(f"foibot {version('foibot')}")
+        except PackageNotFoundError:  # running from a checkout that was never installed
+            print("foibot (not installed)")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
+    """A requester-side Freedom of Information bot."""
 
 
 def fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
@@ -58,7 +96,7 @@ def parse_time(value: str | None, flag: str) -> dt.time | None:
 
 @app.command()
 def deadline(
-    law: Annotated[str, typer.Option("--law", help="foia, eir, foisa or eisr")],
+    law: Annotated[LawName, typer.Option("--law", help="the regime", case_sensitive=False)],
     received: Annotated[str | None, typer.Option(help="the day the authority received the request, YYYY-MM-DD")] = None,
     time: Annotated[str | None, typer.Option("--time", help="when it arrived, HH:MM UK time (lenient reading)")] = None,
     responded: Annotated[str | None, typer.Option(help="the day the authority replied")] = None,
@@ -121,7 +159,9 @@ def db_upgrade() -> None:
     print(f"database at revision {revision}: {_safe_url(url)}")
 
 
-request_app = typer.Typer(help="Requests from the command line (the operator's own).", no_args_is_help=True)
+request_app = typer.Typer(
+    help="Requests from the command line (the operator's own).", no_args_is_help=True, context_settings=HELP_OPTIONS
+)
 app.add_typer(request_app, name="request")
 
 
@@ -132,20 +172,21 @@ def request_new(
     title: Annotated[str, typer.Option(help="a short title for the subject line")],
     name: Annotated[str, typer.Option(help="your real full name (FOIA s.8)")],
     questions: Annotated[str, typer.Option(help="a file of numbered questions ('1. …', '   a) …'), or - for stdin")],
-    law: Annotated[str, typer.Option(help="foia, eir, foisa or eisr")] = "foia",
+    law: Annotated[LawName, typer.Option(help="the regime", case_sensitive=False)] = LawName.FOIA,
 ) -> None:
     """Write a request and queue it in the outbox (send it with `foibot send-queued`)."""
     from foi.laws import law_for
     from foi.questions import parse_questions
     from foibot import outgoing, wiring
-    from mail.compose import AddressError, parse_address
-    from storage.directory import find_or_add_authority, operator
+    from mail.errors import AddressError
+    from service.directory import add_authority, checked_address
+    from storage.directory import operator
     from storage.models import FoiRequestRow
     from storage.requests import replace_questions
 
     try:
         chosen = law_for(law)
-        parse_address(email)
+        checked_address(email)
     except (FoiError, AddressError) as exc:
         fail(str(exc))
     text = _read_text(questions, "--questions")
@@ -157,7 +198,7 @@ def request_new(
     mailbox = _ready(lambda: wiring.mailbox(settings))
     with db.unit_of_work() as session:
         owner = operator(session, name.strip())
-        body = find_or_add_authority(session, authority, email, regime=chosen.regime.value)
+        body = add_authority(session, authority, email, regime=chosen.regime.value)
         request = FoiRequestRow(owner=owner, authority=body, title=title.strip(), regime=chosen.regime.value)
         session.add(request)
         session.flush()
@@ -170,7 +211,7 @@ def request_new(
 
 
 @app.command("outbox")
-def outbox_list(limit: Annotated[int, typer.Option(help="how many to show")] = 50) -> None:
+def outbox_list(limit: Annotated[int, typer.Option(help="how many to show", min=1, max=10_000)] = 50) -> None:
     """List queued, failed and sent messages, newest first, with reasons."""
     from foibot import wiring
     from storage import outbox
@@ -194,7 +235,9 @@ def outbox_list(limit: Annotated[int, typer.Option(help="how many to show")] = 5
 
 
 @app.command("send-queued")
-def send_queued(limit: Annotated[int | None, typer.Option(help="at most this many messages")] = None) -> None:
+def send_queued(
+    limit: Annotated[int | None, typer.Option(help="at most this many messages", min=1, max=1_000_000)] = None,
+) -> None:
     """Send every queued message that is due now, once (for cron)."""
     from foibot import wiring
     from mail.errors import AuthenticationFailure
@@ -211,7 +254,9 @@ def send_queued(limit: Annotated[int | None, typer.Option(help="at most this man
         print(f"failed: {message_id} (see `foibot outbox`)")
 
 
-authorities_app = typer.Typer(help="The directory of public bodies.", no_args_is_help=True)
+authorities_app = typer.Typer(
+    help="The directory of public bodies.", no_args_is_help=True, context_settings=HELP_OPTIONS
+)
 app.add_typer(authorities_app, name="authorities")
 
 
@@ -224,7 +269,7 @@ def authorities_import(
     import io
 
     from foibot import wiring
-    from storage.directory import CSV_COLUMNS, import_authorities
+    from service.directory import CSV_COLUMNS, import_directory
 
     text = _read_text(file, "FILE")
     reader = csv.DictReader(io.StringIO(text))
@@ -237,7 +282,7 @@ def authorities_import(
     settings = _settings()
     db = _ready(lambda: wiring.database(settings))
     with db.unit_of_work() as session:
-        report = import_authorities(session, rows)
+        report = import_directory(session, rows)
     print(f"added {report.added}, updated {report.updated}, skipped {len(report.problems)}")
     for problem in report.problems:
         print(f"  {problem}")
@@ -247,12 +292,12 @@ def authorities_import(
 def authorities_search(query: Annotated[str, typer.Argument(help="part of a name, typos allowed")]) -> None:
     """Find public bodies in the directory by name."""
     from foibot import wiring
-    from storage.directory import search_authorities
+    from service.directory import find_authorities
 
     settings = _settings()
     db = _ready(lambda: wiring.database(settings))
     with db.unit_of_work() as session:
-        hits = search_authorities(session, query)
+        hits = find_authorities(session, query, user_id=None)
         if not hits:
             print("No match.")
         for authority in hits:
@@ -309,7 +354,9 @@ def ingest(files: Annotated[list[str], typer.Argument(help=".eml files (backfill
         )
 
 
-held_app = typer.Typer(help="The holding pen: mail no request claimed.", invoke_without_command=True)
+held_app = typer.Typer(
+    help="The holding pen: mail no request claimed.", invoke_without_command=True, context_settings=HELP_OPTIONS
+)
 app.add_typer(held_app, name="held")
 
 
@@ -334,14 +381,18 @@ def held(ctx: typer.Context) -> None:
             print(f"{row.id:>6}  {when:%Y-%m-%d %H:%M}  {row.from_address or '?'}  {row.subject or '(no subject)'}")
             for link in inbox.suggestions_for(session, row.id):
                 request = session.get(FoiRequestRow, link.request_id)
-                print(f"        suggested: {request.reference if request else link.request_id} ({link.reason})")
+                who = "offered to its owner" if link.status == "suggested" else "for you to judge"
+                note = f"; {link.note}" if link.note else ""
+                print(f"        {who}: {request.reference if request else link.request_id} ({link.reason}{note})")
             if row.label:
                 print(f"        label: {row.label}")
+            if row.state in ("failed", "set_aside"):
+                print(f"        {row.state.replace('_', ' ')}: {'; '.join(row.parse_notes or [])[:300]}")
 
 
 @held_app.command("assign")
 def held_assign(
-    message: Annotated[int, typer.Argument(help="the held message's number")],
+    message: Annotated[int, typer.Argument(help="the held message's number", min=1, max=MAX_ID)],
     reference: Annotated[str, typer.Argument(help="our reference, e.g. FOI-7K3M9Q")],
 ) -> None:
     """Attach a held message to a request."""
@@ -368,6 +419,83 @@ def held_assign(
     print(f"message {message} attached to {canonical}")
 
 
+users_app = typer.Typer(
+    help="The people using the bot: list, ban, unban.", no_args_is_help=True, context_settings=HELP_OPTIONS
+)
+app.add_typer(users_app, name="users")
+TelegramId = Annotated[
+    int, typer.Argument(help="the user's Telegram id (shown by `foibot users list`)", min=1, max=MAX_ID)
+]
+
+
+@users_app.command("list")
+def users_list(
+    banned: Annotated[bool, typer.Option("--banned", help="only the banned ones")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print a JSON list")] = False,
+) -> None:
+    """List the bot's users with their requests in the last 24 hours and in all."""
+    from foibot import wiring
+    from storage.directory import user_summaries
+
+    settings = _settings()
+    db = _ready(lambda: wiring.database(settings))
+    with db.unit_of_work() as session:
+        rows = user_summaries(session, wiring.now(), banned_only=banned)
+    if as_json:
+        print(json.dumps([row.as_dict() for row in rows], indent=2))
+        return
+    if not rows:
+        print("No users." if not banned else "No banned users.")
+    for row in rows:
+        state = "active"
+        if row.banned_at:
+            state = f"banned {row.banned_at:%Y-%m-%d}" + (f" ({row.ban_reason})" if row.ban_reason else "")
+        name = row.real_name or "(no name)"
+        print(
+            f"{row.telegram_id or '-':>12}  {name:<30}  requests: {row.last_day} in 24 h, {row.total} in all  {state}"
+        )
+
+
+@users_app.command("ban")
+def users_ban(
+    telegram_id: TelegramId,
+    reason: Annotated[str | None, typer.Option(help="told to the user when they write")] = None,
+) -> None:
+    """Block a user from the bot (their requests already sent stay as they are)."""
+    from foibot import wiring
+    from service.limits import ban
+
+    settings = _settings()
+    db = _ready(lambda: wiring.database(settings))
+    with db.unit_of_work() as session:
+        ban(session, _user(session, telegram_id), reason, wiring.now())
+    print(f"user {telegram_id} is banned")
+
+
+@users_app.command("unban")
+def users_unban(telegram_id: TelegramId) -> None:
+    """Let a banned user use the bot again."""
+    from foibot import wiring
+    from service.limits import unban
+
+    settings = _settings()
+    db = _ready(lambda: wiring.database(settings))
+    with db.unit_of_work() as session:
+        unban(_user(session, telegram_id))
+    print(f"user {telegram_id} may use the bot again")
+
+
+def _user(session, telegram_id: int):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from storage.models import User
+
+    user = session.scalar(select(User).where(User.telegram_id == telegram_id))
+    if user is None:
+        fail(f"no user with Telegram id {telegram_id} (see `foibot users list`)")
+    return user
+
+
 @app.command()
 def fetch() -> None:
     """Connect to IMAP once, store and match everything new, and exit (for cron)."""
@@ -391,14 +519,14 @@ def sweep() -> None:
 
     from telegram import Bot
 
-    from bot.app import BotService, deliver_notices, deliver_prompts
+    from bot.app import deliver_notices, deliver_prompts
     from foibot import wiring
 
     settings = _settings()
     db = _ready(lambda: wiring.database(settings))
     _ready(lambda: wiring.require(settings, "telegram_bot_token", "mail_address"))
     assert settings.telegram_bot_token is not None
-    service = BotService(db, _ready(lambda: wiring.mailbox(settings)), wiring.now)
+    service = _ready(lambda: wiring.bot_service(settings, db))
 
     async def main() -> tuple[int, int]:
         bot = Bot(
@@ -434,15 +562,13 @@ def timeline(reference: Annotated[str, typer.Argument(help="our reference, e.g. 
 
 @app.command()
 def run(
-    only: Annotated[str | None, typer.Option(help="run one part: bot, watch or send")] = None,
+    only: Annotated[Part | None, typer.Option(help="run one part only", case_sensitive=False)] = None,
 ) -> None:
     """Run the bot, the outbox sender and the IMAP watcher in one process."""
     from foibot import runner
 
-    if only is not None and only not in runner.PARTS:
-        fail(f"--only {only!r}: choose one of {', '.join(runner.PARTS)}")
     settings = _settings()
-    code = runner.run(settings, only)
+    code = runner.run(settings, only.value if only else None)
     raise typer.Exit(code)
 
 
@@ -454,13 +580,15 @@ def _settings():  # type: ignore[no-untyped-def]
 
 
 def _ready(build):  # type: ignore[no-untyped-def]
-    """Call ``build``; turn NotReady into one line naming what to do."""
-    from foibot.wiring import NotReady
+    """Call ``build``; turn NotReady into one line naming what to do (exit 2), Unreachable into exit 1."""
+    from foibot.wiring import NotReady, Unreachable
 
     try:
         return build()
     except NotReady as exc:
         fail(f"{exc} — see .env.example")
+    except Unreachable as exc:
+        fail(str(exc), UNAVAILABLE)
 
 
 def _read_bytes(path: str) -> bytes:
@@ -490,9 +618,26 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def main() -> None:
-    """Entry point of the ``foibot`` console script."""
-    app()
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``foibot`` console script: every error is one line on stderr."""
+    try:
+        code = app(args=argv, prog_name="foibot", standalone_mode=False)
+    except click_errors.UsageError as exc:
+        where = f" (see `{exc.ctx.command_path} -h`)" if exc.ctx is not None else ""
+        print(f"foibot: {' '.join(exc.format_message().split())}{where}", file=sys.stderr)
+        code = USAGE_ERROR
+    except click_errors.ClickException as exc:
+        print(f"foibot: {' '.join(exc.format_message().split())}", file=sys.stderr)
+        code = exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        print("foibot: interrupted", file=sys.stderr)
+        code = 130
+    except Exception as exc:  # a bug or an unforeseen failure: one line, not a traceback
+        print(
+            f"foibot: unexpected error: {exc.__class__.__name__}: {' '.join(str(exc).split())[:300]}", file=sys.stderr
+        )
+        code = UNAVAILABLE
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -72,6 +72,9 @@ def run(settings: Settings, only: str | None) -> int:
     except wiring.NotReady as exc:
         print(f"foibot: {exc}", file=sys.stderr)
         return 2
+    except wiring.Unreachable as exc:
+        print(f"foibot: {exc}", file=sys.stderr)
+        return 1
     stop = threading.Event()
     loops = {"send": _send_loop, "watch": _watch_loop}
     threads = [
@@ -82,8 +85,9 @@ def run(settings: Settings, only: str | None) -> int:
     for thread in threads:
         thread.start()
     log.info("running: %s", ", ".join(parts))
+    code = 0
     if "bot" in parts:
-        asyncio.run(_bot_main(settings, stop))
+        code = _run_bot(settings, stop)
     else:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
@@ -92,6 +96,22 @@ def run(settings: Settings, only: str | None) -> int:
     stop.set()
     for thread in threads:
         thread.join(timeout=15)
+    return code
+
+
+def _run_bot(settings: Settings, stop: threading.Event) -> int:
+    """Run the bot; a refused token or an unreachable Bot API is one line and exit code 1."""
+    from telegram.error import InvalidToken, NetworkError
+
+    try:
+        asyncio.run(_bot_main(settings, stop))
+    except InvalidToken:
+        print("foibot: the Bot API refused TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr)
+        return 1
+    except NetworkError as exc:
+        where = settings.telegram_base_url or "https://api.telegram.org"
+        print(f"foibot: cannot reach the Bot API at {where}: {' '.join(str(exc).split())[:200]}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -71,7 +71,20 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(default=120.0, gt=0)
     outbox_poll_seconds: float = Field(default=10.0, gt=0)
 
+    mail_authserv_id: str | None = None
+
     max_parse_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    parse_seconds: float = Field(default=20.0, gt=0)
+    parse_memory_mb: int = Field(default=1024, ge=64)
+
+    limit_requests_per_day: int = Field(default=10, ge=0)
+    limit_open_drafts: int = Field(default=20, ge=0)
+    telegram_allowed_users: str | None = Field(default=None, pattern=r"^[\d,\s]*$")
+
+    def allowed_users(self) -> frozenset[int] | None:
+        """Return the Telegram ids allowed to use the bot, or None when everyone is."""
+        ids = {int(part) for part in (self.telegram_allowed_users or "").replace(" ", "").split(",") if part}
+        return frozenset(ids) if ids else None
 
     def effective_database_url(self) -> str:
         """Return DATABASE_URL, or the embedded SQLite file under DATA_DIR."""

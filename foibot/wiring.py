@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from alembic.script import ScriptDirectory
+from sqlalchemy.exc import SQLAlchemyError
 
 from foibot.settings import Settings
 from mail.compose import Mailbox
 from mail.imap import ImapConfig
 from mail.ingest import InboxProcessor
+from mail.sandbox import SafeParser
 from mail.sender import OutboxSender, RetryPolicy
 from mail.sent_folder import ImapSentFolder
 from mail.smtp import SmtpConfig, SmtpTransport
@@ -24,6 +26,10 @@ DEFAULT_PORTS = {
 
 class NotReady(Exception):
     """Settings are missing or the database is not migrated; the message says what to do."""
+
+
+class Unreachable(Exception):
+    """A server (the database, the Bot API) could not be reached or refused us; the message says which."""
 
 
 def now() -> dt.datetime:
@@ -42,7 +48,12 @@ def database(settings: Settings) -> Database:
     """Open the database, which must be migrated to the latest revision."""
     url = settings.effective_database_url()
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
-    if current_revision(url) != head:
+    try:
+        revision = current_revision(url)
+    except SQLAlchemyError as exc:
+        reason = " ".join(str(getattr(exc, "orig", exc) or exc).split())[:200]
+        raise Unreachable(f"cannot open the database: {reason}") from exc
+    if revision != head:
         raise NotReady("the database is not up to date: run `foibot db upgrade`")
     return open_database(url)
 
@@ -83,10 +94,12 @@ def imap_config(settings: Settings) -> ImapConfig:
 
 
 def sender(settings: Settings, db: Database) -> OutboxSender:
-    """Build the outbox sender, with the IMAP Sent folder when one is configured."""
-    sent_folder = (
-        ImapSentFolder(imap_config(settings), settings.imap_sent_folder) if settings.imap_sent_folder else None
-    )
+    """Build the outbox sender, with the IMAP Sent folder whenever the mailbox has one."""
+    sent_folder = None
+    choice = (settings.imap_sent_folder or "").strip()
+    if choice.lower() != "none" and not settings.missing("imap_host", "imap_username", "imap_password"):
+        # On by default: the server's \Sent folder (SPECIAL-USE) when none is named.
+        sent_folder = ImapSentFolder(imap_config(settings), choice or None)
     policy = RetryPolicy(lease=dt.timedelta(seconds=settings.outbox_lease_seconds))
     return OutboxSender(
         db,
@@ -102,20 +115,45 @@ def processor(settings: Settings, db: Database) -> InboxProcessor:
     """Build the store → parse → match path shared by the watcher and `foibot ingest`."""
     from foibot.replies import on_reply_attached
 
-    return InboxProcessor(db, now, max_parse_bytes=settings.max_parse_bytes, on_attach=[on_reply_attached])
+    return InboxProcessor(
+        db,
+        now,
+        max_parse_bytes=settings.max_parse_bytes,
+        parser=safe_parser(settings),
+        authserv_id=settings.mail_authserv_id or None,
+        on_attach=[on_reply_attached],
+    )
+
+
+def safe_parser(settings: Settings) -> SafeParser:
+    """Build the parser that runs in a worker process with PARSE_SECONDS and PARSE_MEMORY_MB."""
+    return SafeParser(settings.parse_seconds, settings.parse_memory_mb, settings.max_parse_bytes)
 
 
 def watcher(settings: Settings, db: Database, inbox_processor: InboxProcessor | None = None) -> MailboxWatcher:
     return MailboxWatcher(imap_config(settings), db, inbox_processor or processor(settings, db), now)
 
 
+def limits(settings: Settings):  # type: ignore[no-untyped-def]
+    from service.limits import Limits
+
+    return Limits(settings.limit_requests_per_day, settings.limit_open_drafts, settings.allowed_users())
+
+
+def bot_service(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
+    """Build the bot's use-case runner: mailbox, clock, the sandboxed parser and the limits."""
+    from bot.app import BotService
+
+    return BotService(db, mailbox(settings), now, parse=safe_parser(settings), limits=limits(settings))
+
+
 def bot_application(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
     """Build the Telegram application (python-telegram-bot) for the settings."""
-    from bot.app import BotService, build_application
+    from bot.app import build_application
 
     require(settings, "telegram_bot_token")
     assert settings.telegram_bot_token is not None
-    service = BotService(db, mailbox(settings), now)
+    service = bot_service(settings, db)
     return build_application(
         settings.telegram_bot_token.get_secret_value(),
         service,

@@ -20,12 +20,11 @@ from email.utils import format_datetime
 from email_validator import EmailNotValidError, validate_email
 
 from foi.letters import Letter
+from mail.errors import AddressError
+
+__all__ = ["AddressError", "Mailbox", "Thread", "compose", "new_message_id", "one_line", "parse_address"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
-
-
-class AddressError(ValueError):
-    """An email address that cannot be used in a header."""
 
 
 def one_line(value: str) -> str:

@@ -4,6 +4,8 @@ MailError
 ├── TemporaryFailure        4xx replies, refused connections, timeouts: retry later
 ├── PermanentFailure        5xx replies: the message will never be accepted
 └── AuthenticationFailure   the server refused our credentials: stop, tell the operator
+
+AddressError (a ValueError)   an email address or domain that cannot be used
 """
 
 
@@ -21,3 +23,7 @@ class PermanentFailure(MailError):
 
 class AuthenticationFailure(MailError):
     """The server refused the username or password."""
+
+
+class AddressError(ValueError):
+    """An email address (or a body's mail domain) that cannot be used; the message says why."""

@@ -10,6 +10,7 @@ import csv
 import io
 import logging
 import mimetypes
+import re
 import zipfile
 from collections.abc import Callable
 
@@ -52,8 +53,33 @@ def normalise_content_type(content_type: str, filename: str | None) -> str:
     return kind if "/" in kind else "application/octet-stream"
 
 
+MAX_HTML_CHARS = 2_000_000
+CAREFUL_HTML_CHARS = 300_000  # html2text reads about 250 KB a second; larger documents get the quick reading
+_BLOCK_TAG = re.compile(r"<(?:/?(?:p|div|tr|li|h[1-6]|table|blockquote)\b|br\b)[^<>]{0,2000}>", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]{0,2000}>")
+
+
 def html_to_text(html: str) -> str:
-    """Return readable text for an HTML document (links kept, no markup)."""
+    """Return readable text for an HTML document (links kept, no markup); never raises."""
+    html = html[:MAX_HTML_CHARS]
+    if len(html) <= CAREFUL_HTML_CHARS:
+        try:
+            return _html2text(html)
+        except Exception:  # html2text asserts on some broken markup: fall back to the quick reading
+            pass
+    return _quick_text(html)
+
+
+def _quick_text(html: str) -> str:
+    """Return the text of HTML by dropping its tags: linear, for documents too large or broken for html2text."""
+    import html as entities
+
+    text = _TAG.sub(" ", _BLOCK_TAG.sub("\n", html))
+    lines = (" ".join(entities.unescape(line).split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _html2text(html: str) -> str:
     converter = html2text.HTML2Text()
     converter.body_width = 0
     converter.ignore_images = True
@@ -73,9 +99,28 @@ def _pdf(data: bytes) -> str:
     return "\n\n".join(pages)
 
 
+MAX_UNZIPPED = 64 * 1024 * 1024  # an office file that unpacks to more is not read
+MAX_ZIP_RATIO = 200  # nor one whose parts expand more than this (a zip bomb)
+MAX_SHEET_COLUMNS = 200
+MAX_SHEET_CELLS = 500_000
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse an office file (a zip) that would expand past the budget, before any reader opens it."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        total = 0
+        for info in archive.infolist():
+            total += info.file_size
+            if info.file_size > 1_000_000 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+                raise ValueError(f"{info.filename} expands {info.file_size // max(info.compress_size, 1)}-fold")
+        if total > MAX_UNZIPPED:
+            raise ValueError(f"it unpacks to {total:,} bytes, over the {MAX_UNZIPPED:,}-byte budget")
+
+
 def _docx(data: bytes) -> str:
     import docx
 
+    _check_zip(data)
     document = docx.Document(io.BytesIO(data))
     lines = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
@@ -87,17 +132,25 @@ def _docx(data: bytes) -> str:
 def _xlsx(data: bytes) -> str:
     import openpyxl
 
+    _check_zip(data)
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     lines = []
+    cells = 0
     try:
         for sheet in workbook.worksheets:
             lines.append(f"# {sheet.title}")
-            for count, row in enumerate(sheet.iter_rows(values_only=True)):
-                if count >= MAX_SHEET_ROWS:
+            for count, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_SHEET_COLUMNS)):
+                cells += len(row)
+                if count >= MAX_SHEET_ROWS or cells > MAX_SHEET_CELLS:
                     lines.append("…")
                     break
-                if any(cell is not None for cell in row):
-                    lines.append("\t".join("" if cell is None else str(cell) for cell in row))
+                values = list(row)
+                while values and values[-1] is None:
+                    values.pop()
+                if values:
+                    lines.append("\t".join("" if cell is None else str(cell) for cell in values))
+            if cells > MAX_SHEET_CELLS:
+                break
     finally:
         workbook.close()
     return "\n".join(lines)
@@ -126,6 +179,7 @@ EXTRACTORS: dict[str, Callable[[bytes], str]] = {
     "text/csv": _csv,
     "text/html": _html,
     "text/plain": _plain,
+    "text/rfc822-headers": _plain,  # the returned message's headers in a bounce
 }
 
 

@@ -31,38 +31,61 @@ _ALIASES = {
 }
 
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
-_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_MESSAGE_ID = re.compile(r"<[^<>\s]{1,998}>")
+
+
+# Codecs that are not text encodings, or that raise on ordinary input: never taken from a message.
+_REFUSED_CODECS = {"idna", "punycode", "raw-unicode-escape", "unicode-escape", "rot-13", "uu", "zlib", "bz2"}
+MAX_HEADER_CHARS = 16_384  # a header value longer than this is cut (a subject is rarely 200)
 
 
 def codec_for(charset: str | None) -> str:
     """Return a Python codec for a MIME charset name, falling back to UTF-8."""
-    name = (charset or "utf-8").strip().strip('"').lower()
+    name = (charset or "utf-8").strip().strip('"').lower()[:60]
     name = _ALIASES.get(name, name)
     try:
-        return codecs.lookup(name).name
-    except LookupError:
+        codec = codecs.lookup(name).name
+    except (LookupError, ValueError, TypeError):  # unknown, or a name with a NUL in it
         return "utf-8"
+    return "utf-8" if codec in _REFUSED_CODECS else codec
+
+
+def printable(text: str) -> str:
+    """Return ``text`` without NULs and lone surrogates (which UTF-7 can produce): safe to print and store."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
 
 
 def decode_bytes(data: bytes, charset: str | None) -> tuple[str, str | None]:
     """Decode ``data`` in ``charset``; return the text and a note when a fallback was needed."""
+    text, note = _decode(data, charset)
+    return printable(text), note
+
+
+def _decode(data: bytes, charset: str | None) -> tuple[str, str | None]:
     codec = codec_for(charset)
+    shown = (charset or "")[:60]
     if codec == "cp1252" and not data.isascii():
         # Labelled Latin-1 or ASCII but valid UTF-8: it is UTF-8 (cp1252 text almost never is).
         try:
-            return data.decode("utf-8"), f"declared charset {charset!r} but the text is UTF-8"
+            return data.decode("utf-8"), f"declared charset {shown!r} but the text is UTF-8"
         except UnicodeDecodeError:
             pass
     try:
         return data.decode(codec), None
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError, ValueError):  # UTF-7 and friends raise more than UnicodeDecodeError
         pass
     for fallback in ("utf-8", "cp1252"):
         try:
-            return data.decode(fallback), f"declared charset {charset!r} did not fit; read as {fallback}"
+            return data.decode(fallback), f"declared charset {shown!r} did not fit; read as {fallback}"
         except UnicodeDecodeError:
             continue
-    return data.decode("utf-8", "replace"), f"undecodable bytes in charset {charset!r} replaced"
+    return data.decode("utf-8", "replace"), f"undecodable bytes in charset {shown!r} replaced"
 
 
 def _unescape(value: str) -> str:
@@ -76,7 +99,8 @@ def _unescape(value: str) -> str:
         return raw.decode("cp1252", "replace")
 
 
-_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?.*?\?=", re.DOTALL)
+# Encoded text holds no "?" (RFC 2047 §2), so each try stops at the next one: linear in the header.
+_ENCODED_WORD = re.compile(r"=\?[^?\s]{1,75}\?[bBqQ]\?[^?]{0,2000}\?=")
 _FOLD = re.compile(r"\r?\n[ \t]*")
 
 
@@ -89,11 +113,11 @@ def decode_value(value: object) -> str:
     """Return a header value as readable text, decoding RFC 2047 words leniently."""
     if value is None:
         return ""
-    text = _mend_encoded_words(_unescape(str(value)))
+    text = _mend_encoded_words(_unescape(str(value)[:MAX_HEADER_CHARS]))
     try:
         pieces = decode_header(text)
     except Exception:  # email.header raises assorted errors on garbage
-        return " ".join(text.split())
+        return printable(" ".join(text.split()))
     out: list[str] = []
     for piece, charset in pieces:
         if isinstance(piece, bytes):
@@ -102,7 +126,7 @@ def decode_value(value: object) -> str:
         else:
             out.append(piece)
     joined = "".join(out) if any(isinstance(p, bytes) for p, _ in pieces) else text
-    return " ".join(joined.split())
+    return printable(" ".join(joined.split()))
 
 
 def addresses(*values: object) -> list[tuple[str, str]]:
@@ -125,7 +149,8 @@ def message_ids(value: object) -> list[str]:
     """Return every <id> in a Message-ID, In-Reply-To or References value, in order."""
     if value is None:
         return []
-    return list(dict.fromkeys(_MESSAGE_ID.findall(_unescape(str(value)))))
+    found = _MESSAGE_ID.findall(printable(_unescape(str(value)[: 4 * MAX_HEADER_CHARS])))
+    return list(dict.fromkeys(found))[:500]
 
 
 def parse_date(value: object) -> dt.datetime | None:

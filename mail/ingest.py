@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from foi.authority_refs import find_authority_refs, normalize_authority_ref
 from foi.lifecycle import Event, can
+from mail.authresults import read_authentication
 from mail.autoreply import BOUNCE, label_for
 from mail.headers import header_message_id
-from mail.matching import ATTACHED, Match, match
+from mail.matching import ATTACHED, CANDIDATE, SUGGESTED, Match, match
 from mail.parse import DEFAULT_MAX_BYTES, ParsedMessage, parse_message
 from storage import inbox
 from storage.db import Database
@@ -30,6 +31,10 @@ from storage.requests import add_event, transition
 log = logging.getLogger(__name__)
 
 MAX_STORED_TEXT = 500_000
+MAX_ATTEMPTS = 2  # tries before a message that keeps failing is set aside
+
+# parse_message, or mail.sandbox.SafeParser (a worker process with a time and memory budget)
+Parser = Callable[[bytes, int], ParsedMessage]
 
 # Called inside the processing transaction for each request a message is attached to.
 AttachHook = Callable[[Session, FoiRequestRow, MessageRow, ParsedMessage], None]
@@ -52,12 +57,16 @@ class InboxProcessor:
         database: Database,
         clock: Callable[[], dt.datetime],
         max_parse_bytes: int = DEFAULT_MAX_BYTES,
+        authserv_id: str | None = None,
+        parser: Parser = parse_message,
         on_attach: list[AttachHook] | None = None,
         on_processed: list[Callable[[Processed], None]] | None = None,
     ) -> None:
         self.database = database
         self.clock = clock
         self.max_parse_bytes = max_parse_bytes
+        self.authserv_id = authserv_id
+        self.parser = parser
         self.on_attach = on_attach or []
         self.on_processed = on_processed or []
 
@@ -84,12 +93,27 @@ class InboxProcessor:
             done.extend(self.process(message_id) for message_id in ids)
 
     def process(self, message_id: int) -> Processed:
-        """Parse, label and match one stored message; failures are kept on the message."""
+        """Parse, label and match one stored message; failures are kept on the message.
+
+        The attempt is counted (and committed) first: a message that brought the
+        process down twice is set aside on the third try, flagged for the operator,
+        so it never blocks the messages behind it.
+        """
+        with self.database.unit_of_work() as session:
+            row = session.get(MessageRow, message_id)
+            assert row is not None and row.raw is not None
+            row.process_attempts = (row.process_attempts or 0) + 1
+            if row.process_attempts > MAX_ATTEMPTS:
+                row.state = inbox.SET_ASIDE
+                row.parse_notes = [*(row.parse_notes or []), f"set aside after {MAX_ATTEMPTS} failed attempts"]
+                log.error("message %s set aside after %s failed attempts: see `foibot held`", row.id, MAX_ATTEMPTS)
+                return Processed(row.id, inbox.SET_ASIDE, None, error="set aside")
+            raw = row.raw
         try:
+            parsed = self.parser(raw, self.max_parse_bytes)
             with self.database.unit_of_work() as session:
                 row = session.get(MessageRow, message_id)
-                assert row is not None and row.raw is not None
-                parsed = parse_message(row.raw, self.max_parse_bytes)
+                assert row is not None
                 result = self._apply(session, row, parsed)
         except Exception as exc:
             log.exception("processing message %s failed; kept for triage", message_id)
@@ -110,6 +134,7 @@ class InboxProcessor:
     def _apply(self, session: Session, row: MessageRow, parsed: ParsedMessage) -> Processed:
         label = label_for(parsed)
         first_time = row.state == inbox.STORED
+        now = self.clock()
         row.subject = parsed.subject
         row.from_address = parsed.from_address
         row.to_addresses = parsed.recipients
@@ -135,29 +160,40 @@ class InboxProcessor:
                     note=attachment.note,
                 )
             )
-        matches = match(parsed, inbox.SqlMatchLookup(session), label)
+        authentication = read_authentication(parsed.headers, self.authserv_id)
+        if authentication.failed:
+            row.parse_notes = [*row.parse_notes, f"sender authentication failed: {authentication.detail}"]
+        matches = match(parsed, inbox.SqlMatchLookup(session), label, authentication)
         existing = (
             {}
             if first_time
-            else {link.request_id: link for link in inbox.links_of(session, row.id, ("attached", "suggested"))}
+            else {
+                link.request_id: link
+                for link in inbox.links_of(session, row.id, ("attached", "suggested", "candidate"))
+            }
         )
         for found in matches:
             if found.request_id not in existing:
                 session.add(
                     MessageLink(
-                        message_id=row.id, request_id=found.request_id, reason=found.reason, status=found.status
+                        message_id=row.id,
+                        request_id=found.request_id,
+                        reason=found.reason,
+                        status=found.status,
+                        note=found.note or None,
+                        # Only the owner's own mail is ever shown: a candidate is the operator's to judge.
+                        notified_at=now if found.status == CANDIDATE else None,
                     )
                 )
         session.flush()
         attached = [m for m in matches if m.status == ATTACHED]
         row.state = inbox.MATCHED if attached else inbox.HELD
-        now = self.clock()
         for found in attached:
             request = session.get(FoiRequestRow, found.request_id)
             assert request is not None
             self._attach(session, request, row, parsed, label, found, now)
         for found in matches:
-            if found.status != ATTACHED:
+            if found.status == SUGGESTED:
                 request = session.get(FoiRequestRow, found.request_id)
                 assert request is not None
                 add_event(
@@ -187,10 +223,12 @@ class InboxProcessor:
             if can(request.status, Event.BOUNCE):
                 transition(session, request, Event.BOUNCE, now, "the request bounced: it was not delivered")
             return
-        printed = find_authority_refs(f"{parsed.subject}\n{parsed.text[:20000]}")
-        learned = inbox.learn_authority_refs(
-            session, request.id, [(ref, normalize_authority_ref(ref)) for ref in printed], row.id
-        )
+        learned: list[str] = []
+        if found.can_teach:
+            printed = find_authority_refs(f"{parsed.subject}\n{parsed.text[:20000]}")
+            learned = inbox.learn_authority_refs(
+                session, request.id, [(ref, normalize_authority_ref(ref)) for ref in printed], row.id
+            )
         if learned:
             add_event(
                 session, request, now, "authority_reference",

@@ -6,7 +6,8 @@ import binascii
 import re
 from dataclasses import dataclass
 
-_BEGIN = re.compile(r"^begin [0-7]{3,4} (?P<name>.+?)\s*$", re.MULTILINE)
+# The name is bounded and cannot hold a line break, so a long line costs one failed try.
+_BEGIN = re.compile(r"^begin [0-7]{3,4} (?P<name>[^\n]{1,300})$", re.MULTILINE)
 
 
 @dataclass(frozen=True)

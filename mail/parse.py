@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -22,6 +23,9 @@ from mail.headers import addresses, decode_bytes, decode_value, message_ids, par
 from mail.legacy import extract_uuencoded, unpack_tnef
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+MAX_HEADER_BLOCK = 1024 * 1024  # headers past the first megabyte are not read
+MAX_BODY_CHARS = 2_000_000  # body text past this is cut (and noted)
+MAX_PARTS = 500  # MIME parts read per message; the rest are kept in the raw bytes only
 _LOOKS_LIKE_HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<div|<p[ >]|<table|<meta)", re.IGNORECASE)
 _TAGS = re.compile(r"</?(html|body|div|p|br|table|span|font)\b", re.IGNORECASE)
 _TNEF_TYPES = {"application/ms-tnef", "application/vnd.ms-tnef"}
@@ -80,14 +84,13 @@ def parse_message(raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedMessa
     if len(raw) > max_bytes:
         parsed.oversized = True
         parsed.notes.append(f"message of {len(raw):,} bytes is over the {max_bytes:,}-byte parse limit: headers only")
-        _read_headers(BytesHeaderParser(policy=compat32).parsebytes(raw), parsed)
-        return parsed
+        return headers_only(raw, parsed)
     try:
         message = message_from_bytes(raw, policy=compat32)
     except Exception as exc:  # the stdlib parser is lenient; this is a last line of defence
-        parsed.notes.append(f"unparseable message ({exc.__class__.__name__}); kept raw")
-        parsed.attachments.append(_attachment("message.eml", "message/rfc822", raw, note="unparseable"))
-        return parsed
+        # (RecursionError from a thousand nested parts among them): the headers still match it.
+        parsed.notes.append(f"unparseable message ({exc.__class__.__name__}); headers only, kept raw")
+        return headers_only(raw, parsed)
     _read_headers(message, parsed)
     walker = _Walker(parsed)
     try:
@@ -95,12 +98,33 @@ def parse_message(raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedMessa
     except Exception as exc:
         parsed.notes.append(f"stopped reading the MIME structure ({exc.__class__.__name__}: {exc})"[:300])
         parsed.attachments.append(_attachment("message.eml", "message/rfc822", raw, note="MIME not fully readable"))
-    parsed.text = _without_nul(walker.body_text()) or ""
+    try:
+        text = walker.body_text()
+    except Exception as exc:  # an HTML converter's surprise must not lose the message
+        parsed.notes.append(f"could not turn the body into text ({exc.__class__.__name__})")
+        text = ""
+    if len(text) > MAX_BODY_CHARS:
+        parsed.notes.append(f"body text cut at {MAX_BODY_CHARS:,} characters")
+        text = text[:MAX_BODY_CHARS]
+    parsed.text = _without_nul(text) or ""
     parsed.subject = _without_nul(parsed.subject) or ""
     for attachment in parsed.attachments:
         attachment.text = _without_nul(attachment.text)
         attachment.filename = _without_nul(attachment.filename)
     _note_defects(message, parsed)
+    return parsed
+
+
+def headers_only(raw: bytes, parsed: ParsedMessage | None = None) -> ParsedMessage:
+    """Return what the header block says (never the body): for mail too large or too broken to read."""
+    parsed = parsed or ParsedMessage(size=len(raw))
+    block = raw[:MAX_HEADER_BLOCK]
+    end = min((i for i in (block.find(b"\r\n\r\n"), block.find(b"\n\n")) if i != -1), default=len(block))
+    try:
+        _read_headers(BytesHeaderParser(policy=compat32).parsebytes(block[: end + 4]), parsed)
+    except Exception as exc:  # nothing more can be read from it; the raw bytes are kept
+        parsed.notes.append(f"the header block is unreadable too ({exc.__class__.__name__})")
+    parsed.subject = _without_nul(parsed.subject) or ""
     return parsed
 
 
@@ -154,11 +178,38 @@ def _note_defects(message: Message, parsed: ParsedMessage) -> None:
                 parsed.notes.append(f"MIME defect: {name}")
 
 
+MAX_FILENAME = 150
+_UNSAFE_IN_NAME = re.compile(r'[<>"|?*]')
+
+
+def safe_filename(name: str | None) -> str | None:
+    """Return a base name that is safe to save and to show: no path, control, format or bidi characters.
+
+    Senders choose attachment names: "../../etc/passwd", an ESC sequence or a
+    right-to-left override (U+202E, which shows "exe.pdf" as "fdp.exe") must
+    not reach a disk or a user's screen.
+    """
+    if not name:
+        return None
+    cleaned = unicodedata.normalize("NFC", name)
+    # Cc: control characters; Cf: format characters, bidi overrides and zero-width ones among them.
+    cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in cleaned)
+    cleaned = cleaned.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = _UNSAFE_IN_NAME.sub("_", " ".join(cleaned.split())).strip(" .")
+    if len(cleaned) > MAX_FILENAME:
+        stem, dot, extension = cleaned.rpartition(".")
+        if dot and 0 < len(extension) <= 10:
+            cleaned = f"{stem[: MAX_FILENAME - len(extension) - 1].rstrip()}.{extension}"
+        else:
+            cleaned = cleaned[:MAX_FILENAME].rstrip()
+    return cleaned or None
+
+
 def _attachment(
     filename: str | None, content_type: str, data: bytes, text: str | None = None, note: str | None = None
 ) -> ParsedAttachment:
     return ParsedAttachment(
-        filename=filename,
+        filename=safe_filename(filename),
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
@@ -171,9 +222,10 @@ def _attachment(
 class _Walker:
     """Collects body candidates and attachments from a MIME tree."""
 
-    def __init__(self, parsed: ParsedMessage, depth: int = 0) -> None:
+    def __init__(self, parsed: ParsedMessage, depth: int = 0, budget: list[int] | None = None) -> None:
         self.parsed = parsed
         self.depth = depth
+        self.budget = budget if budget is not None else [MAX_PARTS]  # parts left to read, shared by nested walkers
         self.plain: list[str] = []
         self.html: list[str] = []
 
@@ -188,6 +240,11 @@ class _Walker:
         return ""
 
     def walk(self, part: Message) -> None:
+        self.budget[0] -= 1
+        if self.budget[0] == 0:
+            self.parsed.notes.append(f"more than {MAX_PARTS} MIME parts: the rest are kept in the raw message only")
+        if self.budget[0] <= 0:
+            return
         content_type = _content_type(part)
         if content_type == "multipart/alternative" and part.is_multipart():
             self._alternative(part)
@@ -212,7 +269,7 @@ class _Walker:
                 self._leaf(sub, _content_type(sub))
             elif sub.is_multipart():
                 # Apple Mail nests mixed/related parts (with attachments) inside alternatives.
-                nested = _Walker(self.parsed, self.depth)
+                nested = _Walker(self.parsed, self.depth, self.budget)
                 nested.walk(sub)
                 if not chosen:
                     self.plain += nested.plain
@@ -230,7 +287,7 @@ class _Walker:
             raw = str(inner_message).encode("utf-8", "replace")
         nested = ParsedMessage()
         _read_headers(inner_message, nested)
-        walker = _Walker(nested, self.depth + 1)
+        walker = _Walker(nested, self.depth + 1, self.budget)
         if self.depth < 5:
             walker.walk(inner_message)
         nested.text = walker.body_text()
@@ -336,7 +393,7 @@ def _filename(part: Message) -> str | None:
             break
     if name is None:
         return None
-    decoded = decode_value(name).strip().strip('"').replace("/", "_").replace("\\", "_")
+    decoded = decode_value(name).strip().strip('"')
     return decoded or None
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from foi.lifecycle import OPEN
@@ -26,7 +26,7 @@ from storage.models import (
     MessageRow,
 )
 
-STORED, MATCHED, HELD, FAILED = "stored", "matched", "held", "failed"
+STORED, MATCHED, HELD, FAILED, SET_ASIDE = "stored", "matched", "held", "failed", "set_aside"
 
 
 @dataclass(frozen=True)
@@ -130,12 +130,16 @@ def pending_ids(session: Session, limit: int = 500) -> list[int]:
 # --- lookups for the matching cascade ---------------------------------------------
 
 
-def _domain_of(address: str) -> str:
-    return address.rpartition("@")[2].lower()
-
-
-def _domain_matches(domain: str, known: str) -> bool:
-    return domain == known or domain.endswith("." + known)
+def _sender_matches(sender: str):  # type: ignore[no-untyped-def]
+    """SQL condition: an authority_domains row vouches for ``sender`` (a domain, or an address at a shared host)."""
+    if "@" in sender:
+        return AuthorityDomain.domain == sender
+    labels = sender.split(".")
+    parents = [".".join(labels[i:]) for i in range(1, len(labels) - 1)]
+    exact = AuthorityDomain.domain == sender
+    if not parents:
+        return exact
+    return or_(exact, and_(AuthorityDomain.domain.in_(parents), AuthorityDomain.include_subdomains.is_(True)))
 
 
 class SqlMatchLookup:
@@ -145,15 +149,22 @@ class SqlMatchLookup:
         self.session = session
 
     def requests_for_message_ids(self, ids: list[str]) -> list[int]:
+        return self._requests_for_ids(ids, None)
+
+    def requests_for_sent_message_ids(self, ids: list[str]) -> list[int]:
+        return self._requests_for_ids(ids, "out")
+
+    def _requests_for_ids(self, ids: list[str], direction: str | None) -> list[int]:
         if not ids:
             return []
-        rows = self.session.scalars(
+        query = (
             select(MessageLink.request_id)
             .join(MessageRow, MessageRow.id == MessageLink.message_id)
-            .where(MessageRow.message_id_header.in_(ids), MessageLink.status == "attached")
-            .distinct()
+            .where(MessageRow.message_id_header.in_(ids[:500]), MessageLink.status == "attached")
         )
-        return list(rows)
+        if direction is not None:
+            query = query.where(MessageRow.direction == direction)
+        return list(self.session.scalars(query.distinct()))
 
     def requests_for_references(self, references: list[str]) -> list[int]:
         if not references:
@@ -164,25 +175,39 @@ class SqlMatchLookup:
         order = {ref: position for position, ref in enumerate(references)}
         return [request_id for _, request_id in sorted(found, key=lambda row: order[row[0]])]
 
-    def requests_for_authority_refs(self, normalized: list[str]) -> list[int]:
-        if not normalized:
+    def requests_for_authority_refs(self, normalized: list[str], sender: str) -> list[int]:
+        if not normalized or not sender:
             return []
         rows = self.session.scalars(
-            select(AuthorityReference.request_id).where(AuthorityReference.normalized.in_(normalized)).distinct()
+            select(AuthorityReference.request_id)
+            .join(FoiRequestRow, FoiRequestRow.id == AuthorityReference.request_id)
+            .join(AuthorityDomain, AuthorityDomain.authority_id == FoiRequestRow.authority_id)
+            .where(AuthorityReference.normalized.in_(normalized[:2000]), _sender_matches(sender))
+            .distinct()
         )
         return list(rows)
 
-    def is_known_sender(self, request_id: int, address: str) -> bool:
-        domain = _domain_of(address)
-        domains = self.session.scalars(
-            select(AuthorityDomain.domain)
+    def owners_of(self, request_ids: list[int]) -> dict[int, int]:
+        if not request_ids:
+            return {}
+        rows = self.session.execute(
+            select(FoiRequestRow.id, FoiRequestRow.owner_id).where(FoiRequestRow.id.in_(request_ids))
+        ).all()
+        return {request_id: owner_id for request_id, owner_id in rows}
+
+    def is_at_authority(self, request_id: int, sender: str) -> bool:
+        found = self.session.scalar(
+            select(AuthorityDomain.id)
             .join(FoiRequestRow, FoiRequestRow.authority_id == AuthorityDomain.authority_id)
-            .where(FoiRequestRow.id == request_id)
+            .where(FoiRequestRow.id == request_id, _sender_matches(sender))
+            .limit(1)
         )
-        if any(_domain_matches(domain, known) for known in domains):
-            return True
+        return found is not None
+
+    def is_known_correspondent(self, request_id: int, address: str) -> bool:
+        """Return True when mail from exactly this address was attached to the request before."""
         seen = self.session.scalar(
-            select(func.count(MessageRow.id))
+            select(MessageRow.id)
             .join(MessageLink, MessageLink.message_id == MessageRow.id)
             .where(
                 MessageLink.request_id == request_id,
@@ -190,15 +215,14 @@ class SqlMatchLookup:
                 MessageRow.direction == "in",
                 func.lower(MessageRow.from_address) == address.lower(),
             )
+            .limit(1)
         )
-        return bool(seen)
+        return seen is not None
 
-    def single_open_request_for_domain(self, domain: str) -> int | None:
-        parts = domain.split(".")
-        suffixes = [".".join(parts[i:]) for i in range(len(parts) - 1)]
+    def single_open_request_for_domain(self, sender: str) -> int | None:
         authorities = list(
             self.session.scalars(
-                select(AuthorityDomain.authority_id).where(AuthorityDomain.domain.in_(suffixes)).distinct()
+                select(AuthorityDomain.authority_id).where(_sender_matches(sender)).distinct().limit(2)
             )
         )
         if len(authorities) != 1:
@@ -217,15 +241,24 @@ class SqlMatchLookup:
         return requests[0] if len(requests) == 1 else None
 
 
+MAX_REFS_PER_MESSAGE = 3
+
+
 def learn_authority_refs(
     session: Session, request_id: int, references: list[tuple[str, str]], message_id: int
 ) -> list[str]:
-    """Keep new (printed, normalized) authority references for the request; return the new ones."""
+    """Keep new (printed, normalized) authority references for the request; return the new ones.
+
+    One message teaches at most ``MAX_REFS_PER_MESSAGE``: a letter names its
+    own reference or two, and a flood of tokens must not become references.
+    """
     known = set(
         session.scalars(select(AuthorityReference.normalized).where(AuthorityReference.request_id == request_id))
     )
     added = []
     for printed, normalized in references:
+        if len(added) >= MAX_REFS_PER_MESSAGE:
+            break
         if normalized in known or len(normalized) < 4:
             continue
         session.add(
@@ -255,7 +288,9 @@ def held_messages(session: Session, limit: int = 100) -> list[MessageRow]:
 def suggestions_for(session: Session, message_id: int) -> list[MessageLink]:
     return list(
         session.scalars(
-            select(MessageLink).where(MessageLink.message_id == message_id, MessageLink.status == "suggested")
+            select(MessageLink).where(
+                MessageLink.message_id == message_id, MessageLink.status.in_(["suggested", "candidate"])
+            )
         )
     )
 

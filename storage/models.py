@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -65,6 +66,8 @@ class User(Base):
     # Where the user is in a conversation, so a restart resumes it.
     conversation: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(server_default=_now())
+    banned_at: Mapped[dt.datetime | None]  # set by the operator (`foibot users ban`)
+    ban_reason: Mapped[str | None] = mapped_column(String(300))
 
     requests: Mapped[list[FoiRequestRow]] = relationship(back_populates="owner")
 
@@ -88,7 +91,11 @@ class AuthorityRow(Base):
 
 
 class AuthorityDomain(Base):
-    """A mail domain known to belong to an authority (sender check, suggestions)."""
+    """Who may write as an authority: a mail domain, or the exact address at a shared provider (gmail.com).
+
+    The key is ``mail.domains.sender_key`` of an address. Subdomains count
+    only when ``include_subdomains`` is set (a directory entry ``*.domain``).
+    """
 
     __tablename__ = "authority_domains"
     __table_args__ = (UniqueConstraint("authority_id", "domain"),)
@@ -96,6 +103,7 @@ class AuthorityDomain(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id", ondelete="CASCADE"))
     domain: Mapped[str] = mapped_column(String(255), index=True)
+    include_subdomains: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     authority: Mapped[AuthorityRow] = relationship(back_populates="domains")
 
@@ -210,8 +218,9 @@ class MessageRow(Base):
     to_addresses: Mapped[list[str]] = mapped_column(default=list)
     sent_date: Mapped[dt.datetime | None]  # the Date header
     stored_at: Mapped[dt.datetime] = mapped_column(server_default=_now())
-    # stored → parsed → matched | held; "failed" keeps the error for triage
+    # stored → matched | held; "failed" keeps the error for triage; "set_aside" after failing twice
     state: Mapped[str] = mapped_column(String(20), default="stored", index=True)
+    process_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     label: Mapped[str | None] = mapped_column(String(20))  # bounce, auto_reply
     parsed_text: Mapped[str | None] = mapped_column(Text)
     parse_notes: Mapped[list[str]] = mapped_column(default=list)
@@ -235,8 +244,9 @@ class MessageLink(Base):
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
     # thread, reply_address, our_reference, authority_reference, sender_domain, user, sent
     reason: Mapped[str] = mapped_column(String(30))
-    # attached, suggested (awaits the user's word), rejected
+    # attached, suggested (awaits the owner's word), candidate (the operator's only), rejected
     status: Mapped[str] = mapped_column(String(20), default="attached")
+    note: Mapped[str | None] = mapped_column(Text)  # why it was held
     created_at: Mapped[dt.datetime] = mapped_column(server_default=_now())
     # When the owner was told on Telegram (None: not yet); claimed before sending.
     notified_at: Mapped[dt.datetime | None] = mapped_column(index=True)

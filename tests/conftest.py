@@ -88,6 +88,18 @@ def database(db_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
+def server():
+    """Yield the project's own Bot API stand-in on 127.0.0.1 (Telegram's cloud is out of reach)."""
+    from tests.servers.botapi import BotApiServer
+
+    bot_api = BotApiServer().start()
+    try:
+        yield bot_api
+    finally:
+        bot_api.stop()
+
+
+@pytest.fixture
 def smtp_server():
     """Yield a recording aiosmtpd server on 127.0.0.1."""
     from tests.servers.smtp import SmtpServer

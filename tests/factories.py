@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from foi.questions import Question
-from storage.directory import find_or_add_authority
+from service.directory import add_authority
 from storage.models import FoiRequestRow, User
 from storage.requests import replace_questions
 
@@ -48,7 +48,7 @@ def make_draft(
     if user is None:
         user = User(telegram_id=telegram_id, real_name=name)
         session.add(user)
-    body = find_or_add_authority(session, authority, email, regime=regime)
+    body = add_authority(session, authority, email, regime=regime)
     request = FoiRequestRow(owner=user, authority=body, title=title, regime=regime)
     session.add(request)
     session.flush()

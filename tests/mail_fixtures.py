@@ -129,6 +129,7 @@ def exim_bounce() -> bytes:
 
         ------ This is a copy of the message, including all the headers. ------
 
+        Message-ID: <OUR-MESSAGE-ID@example.org>
         Subject: Freedom of Information request - Parking [FOI-REFPLACE]
         """)
 

@@ -20,6 +20,9 @@ from foi.questions import Question
 
 __all__ = ["KINDS", "Analysis", "analyse"]
 
+MAX_SENTENCES = 1500
+MAX_ANALYSED = 300_000
+
 
 @dataclass
 class Analysis:
@@ -74,12 +77,18 @@ def analyse(
     sent_on: dt.date | None = None,
 ) -> Analysis:
     """Read a reply letter (body and attachment text) and return what it says and leaves out."""
+    notes = []
+    if len(text) > MAX_ANALYSED:
+        # A letter is a few thousand characters; a longer text is attachments, read for their start only.
+        text = text[:MAX_ANALYSED]
+        notes.append(f"only the first {MAX_ANALYSED:,} characters were read")
     letter = clean(text)
     letter_date = facts.letter_date(text, fallback=sent_on)
     covered = coverage(text, questions) if questions else None
     unanswered = sum(1 for c in covered or [] if c.status != ANSWERED)
     answered = sum(1 for c in covered or [] if c.status == ANSWERED)
-    verdict = classify(sentences(f"{subject}\n\n{letter}"), label, unanswered, answered)
+    # The decision is in the letter, not in page 40 of an attachment: a bounded number of sentences.
+    verdict = classify(sentences(f"{subject}\n\n{letter}")[:MAX_SENTENCES], label, unanswered, answered)
     return Analysis(
         kind=verdict.kind,
         confidence=verdict.confidence,
@@ -93,4 +102,5 @@ def analyse(
         review_address=facts.review_address(text),
         regulator=facts.regulator(letter),
         coverage=covered,
+        notes=notes,
     )

@@ -55,14 +55,30 @@ class Coverage:
 _LIST_PREFIX = re.compile(r"^\s*(?:[-*•>]+\s*|o\s+|\d+[.)]\s*|\(?[a-z]\)\s*|[a-z][.]\s+)+", re.I)
 
 
-def _is_restatement(raw: str, part: Part) -> bool:
-    """Return True when the letter's line ``raw`` repeats the part's question (not an answer to it)."""
-    wanted = keywords(part.text)
-    if not wanted:
-        return False
+MAX_PARTS = 100  # a request with more parts is read for its first hundred
+MAX_LINES = 5000  # and a letter for its first five thousand lines
+
+
+@dataclass(frozen=True)
+class _Line:
+    raw: str
+    line: str
+    body: str
+    words: frozenset[str]
+
+
+def _read_line(raw: str) -> _Line:
     line = clean(raw).strip()
     body = _LIST_PREFIX.sub("", line.strip("*_ "))
-    if len(wanted & keywords(body)) / len(wanted) < 0.75:
+    return _Line(raw, line, body, frozenset(keywords(body)))
+
+
+def _is_restatement(read: _Line, part: Part, wanted: set[str]) -> bool:
+    """Return True when the letter's line repeats the part's question (not an answer to it)."""
+    if not wanted:
+        return False
+    raw, line, body = read.raw, read.line, read.body
+    if len(wanted & read.words) / len(wanted) < 0.75:
         return False
     emphasised = "*" in raw or "_" in raw or line.endswith((":", "?"))
     if figures(body) - figures(part.text) and not emphasised:
@@ -73,10 +89,19 @@ def _is_restatement(raw: str, part: Part) -> bool:
 
 def _find_restated(raw_lines: list[str], numbered: list[Part]) -> dict[str, int]:
     """Return, for each part label, the index of the last line that restates it."""
+    read = [_read_line(raw) if raw.strip() else None for raw in raw_lines]
+    by_word: dict[str, list[int]] = {}
+    for index, line in enumerate(read):
+        for word in line.words if line else ():
+            by_word.setdefault(word, []).append(index)
     found: dict[str, int] = {}
     for label_part in numbered:
-        for index in range(len(raw_lines) - 1, -1, -1):
-            if raw_lines[index].strip() and _is_restatement(raw_lines[index], label_part):
+        wanted = keywords(label_part.text)
+        # Only lines that share a word with the part can restate it.
+        near = sorted({i for word in wanted for i in by_word.get(word, ())}, reverse=True)
+        for index in near:
+            line = read[index]
+            if line is not None and _is_restatement(line, label_part, wanted):
                 found[label_part.label] = index
                 break
     return found
@@ -105,8 +130,9 @@ def _judge(answer: str, part: Part, asks_number: bool, require_mention: bool) ->
 
 def coverage(letter: str, questions: list[Question] | tuple[Question, ...]) -> list[Coverage]:
     """Return how the letter covers each question and sub-item."""
-    raw_lines = letter.splitlines()
+    raw_lines = letter.splitlines()[:MAX_LINES]
     lines = [clean(line) for line in raw_lines]
+    questions = tuple(questions)[:MAX_PARTS]
     numbered = parts(questions)
     restated = _find_restated(raw_lines, numbered)
     positions = sorted(restated.values())

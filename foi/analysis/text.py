@@ -36,22 +36,32 @@ def parse_date(text: str) -> dt.date | None:
     return parsed.date() if parsed else None
 
 
+# Bounded, and neither part may hold its own opening bracket: every try stops at the next one (linear).
+_LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\((?:mailto:)?[^()\[\]\s]{1,2000}\)")
+_ANGLE_LINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]{1,2000})>")
+
+
 def clean(text: str) -> str:
     """Strip markdown emphasis and link syntax that letters converted from HTML carry."""
-    text = re.sub(r"\[([^\]]+)\]\((?:mailto:)?[^)]+\)", r"\1", text)
-    text = re.sub(r"<(https?://[^>]+|mailto:[^>]+)>", r"\1", text)
+    text = _LINK.sub(r"\1", text)
+    text = _ANGLE_LINK.sub(r"\1", text)
     return text.replace("**", "").replace("__", "")
 
 
 def sentences(text: str) -> list[str]:
     """Split text into sentences and list items, keeping each short enough to quote."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[str, ...]:
     pieces: list[str] = []
     for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•o]\s|\d+[.)]\s|[a-z][.)]\s))", text):
         block = " ".join(block.split())
         if not block:
             continue
         pieces.extend(p.strip() for p in re.split(r"(?<=[.!?])\s+(?=[A-Z(\"'])", block) if p.strip())
-    return pieces
+    return tuple(pieces)
 
 
 _STOP = set(
@@ -73,10 +83,11 @@ def stem(word: str) -> str:
     return word
 
 
-def keywords(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def keywords(text: str) -> frozenset[str]:
     """Return the content words of ``text``, stemmed (the words a reply must mention)."""
     words = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", clean(text).lower())
-    return {stem(w) for w in words if w not in _STOP and len(w) > 1}
+    return frozenset(stem(w) for w in words if w not in _STOP and len(w) > 1)
 
 
 def figures(text: str) -> set[str]:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from foi.questions import Question
 from mail.sender import OutboxSender
 from mail.smtp import SmtpConfig, SmtpTransport
-from storage.directory import import_authorities
+from service.directory import import_directory
 from storage.models import FoiRequestRow, OutboxMessage, User
 from storage.requests import questions_of
 from tests.bot_harness import RunningBot
@@ -68,13 +68,6 @@ class Chat:
 
 
 @pytest.fixture
-def server():
-    bot_api = BotApiServer().start()
-    yield bot_api
-    bot_api.stop()
-
-
-@pytest.fixture
 def clock():
     return MovableClock(NOW)
 
@@ -82,7 +75,7 @@ def clock():
 @pytest.fixture
 def bot(server, database, clock):
     with database.unit_of_work() as session:
-        import_authorities(session, DIRECTORY)
+        import_directory(session, DIRECTORY)
     running = RunningBot(server, database, clock).start()
     yield running
     running.stop()
@@ -179,7 +172,7 @@ def test_wrong_input_at_each_step_reprompts_and_keeps_what_was_entered(server, b
 
 def test_a_restart_in_the_middle_of_composing_resumes_where_the_user_was(server, database, clock):
     with database.unit_of_work() as session:
-        import_authorities(session, DIRECTORY)
+        import_directory(session, DIRECTORY)
     first = RunningBot(server, database, clock).start()
     chat = compose_until_questions(Chat(server, ALICE))
     chat.say("Number of laptops bought in 2020")

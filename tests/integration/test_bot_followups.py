@@ -17,17 +17,9 @@ from tests.bot_harness import MAILBOX, RunningBot
 from tests.factories import MovableClock, make_draft
 from tests.integration.test_bot import Chat
 from tests.mail_fixtures import crlf
-from tests.servers.botapi import BotApiServer
 
 ALICE, BOB = 1001, 2002
 SENT = dt.datetime(2024, 6, 4, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def server():
-    bot_api = BotApiServer().start()
-    yield bot_api
-    bot_api.stop()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from foibot import outgoing
 from mail.compose import Mailbox
 from mail.ingest import InboxProcessor, assign
+from service.directory import import_directory
 from storage import outbox
 from storage.models import AuthorityReference, FoiRequestRow, MessageLink, MessageRow, TimelineEvent
 from tests.factories import MovableClock, make_draft
@@ -100,11 +101,11 @@ def test_authority_reference_is_learned_then_used_to_match(database, processor, 
     assert links(database, later.message_id) == [(request_id, "authority_reference", "attached")]
 
 
-def test_only_open_request_to_a_domain_is_suggested_not_attached(database, processor, clock):
+def test_only_open_request_to_a_domain_is_a_candidate_for_the_operator_only(database, processor, clock):
     request_id, _, _ = sent_request(database, clock, email="foi@council.gov.uk")
     result = processor.ingest(reply(subject="Your request", sender="someone@council.gov.uk"))
     assert result.state == "held"
-    assert links(database, result.message_id) == [(request_id, "sender_domain", "suggested")]
+    assert links(database, result.message_id) == [(request_id, "sender_domain", "candidate")]
 
 
 def test_two_open_requests_to_a_domain_leave_a_vague_reply_in_the_holding_pen(database, processor, clock):
@@ -132,10 +133,16 @@ def test_reference_match_from_a_stranger_is_held_until_the_user_confirms(databas
     assert links(database, again.message_id) == [(request_id, "our_reference", "attached")]
 
 
-def test_subdomain_of_the_authority_counts_as_the_authority(database, processor, clock):
+def test_a_subdomain_of_the_authority_is_confirmed_by_the_owner_unless_configured(database, processor, clock):
     request_id, reference, _ = sent_request(database, clock, email="foi@council.gov.uk")
     result = processor.ingest(reply(subject=f"Re: [{reference}]", sender="clerk@mail.council.gov.uk"))
-    assert links(database, result.message_id) == [(request_id, "our_reference", "attached")]
+    assert links(database, result.message_id) == [(request_id, "our_reference", "suggested")]
+    with database.unit_of_work() as session:
+        import_directory(
+            session, [{"name": "Council", "foi_email": "foi@council.gov.uk", "domains": "*.council.gov.uk"}]
+        )
+    again = processor.ingest(reply(subject=f"Re: [{reference}]", sender="clerk@mail.council.gov.uk", body="Again."))
+    assert links(database, again.message_id) == [(request_id, "our_reference", "attached")]
 
 
 def test_one_reply_quoting_two_references_is_attached_to_each(database, processor, clock):
@@ -159,10 +166,11 @@ def test_the_same_message_delivered_twice_is_stored_once(database, processor, cl
 
 
 def test_a_bounce_of_our_request_marks_it_undelivered(database, processor, clock):
-    request_id, reference, _ = sent_request(database, clock, email="foi@closed-council.gov.uk")
-    result = processor.ingest(with_reference(FIXTURES["exim_bounce"](), reference))
+    request_id, reference, our_id = sent_request(database, clock, email="foi@closed-council.gov.uk")
+    raw = with_reference(FIXTURES["exim_bounce"](), reference).replace(b"<OUR-MESSAGE-ID@example.org>", our_id.encode())
+    result = processor.ingest(raw)
     assert result.label == "bounce"
-    assert links(database, result.message_id) == [(request_id, "our_reference", "attached")]
+    assert links(database, result.message_id) == [(request_id, "thread", "attached")]
     with database.unit_of_work() as session:
         request = session.get(FoiRequestRow, request_id)
         assert request.status == "undelivered"

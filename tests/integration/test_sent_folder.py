@@ -75,3 +75,34 @@ def test_a_claimed_message_missing_from_sent_is_sent_with_the_same_message_id(da
     report = make_sender(database, smtp_server, dovecot, clock).run_once()
     assert report.sent == [queued.message_id]
     assert [d.message_id for d in smtp_server.deliveries] == [queued.message_id]
+
+
+def test_by_default_the_servers_special_use_sent_folder_is_checked(database, smtp_server, dovecot, tmp_path):
+    """With no IMAP_SENT_FOLDER set, the sender wired from settings finds \\Sent and does not send twice."""
+    from foibot import wiring
+    from foibot.settings import Settings
+
+    settings = Settings(
+        _env_file=None,
+        mail_address="foibot@example.org",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_server.port,
+        smtp_security="plain",
+        imap_host="127.0.0.1",
+        imap_port=dovecot.port,
+        imap_security="plain",
+        imap_username=config_for(dovecot).username,
+        imap_password=config_for(dovecot).password,
+    )
+    clock = MovableClock(START)
+    _, queued = queue(database, clock)
+    with database.unit_of_work() as session:
+        raw = outbox.claim(session, queued.outbox_id, clock(), LEASE).raw
+    append(dovecot, "Sent", raw)  # delivered and filed, then the sender died
+    clock.advance(minutes=5)
+    sender = wiring.sender(settings, database)
+    sender.clock = clock
+    report = sender.run_once()
+    assert report.found_in_sent_folder == [queued.message_id] and smtp_server.deliveries == []
+    off = wiring.sender(settings.model_copy(update={"imap_sent_folder": "none"}), database)
+    assert off.sent_folder is None

@@ -72,6 +72,13 @@ last_valid_uid = {self.uid}
 first_valid_gid = {self.gid}
 mail_location = maildir:~/Maildir
 mail_fsync = never
+namespace inbox {{
+  inbox = yes
+  mailbox Sent {{
+    special_use = \\Sent
+    auto = create
+  }}
+}}
 service anvil {{
   chroot =
 }}

@@ -70,3 +70,39 @@ def test_scottish_chaser_points_to_a_requirement_for_review_not_the_commissioner
     letter = letters.chaser(FOISA, TO, dt.date(2020, 4, 7), dt.date(2020, 5, 6))
     assert "require a review" in letter.body
     assert "section 20" in letter.body
+
+
+def _broken(body: str, token: str) -> bool:
+    """True when an occurrence of ``token`` in the letter is split over two lines."""
+    return body.replace("\n", "").count(token) > body.count(token)
+
+
+@pytest.mark.parametrize("day", range(0, 360, 7))
+def test_letters_never_break_a_reference_an_address_or_a_url_across_lines(day):
+    from foi.references import new_reference
+
+    reference = new_reference()
+    sent = dt.date(2024, 1, 1) + dt.timedelta(days=day)
+    url = "https://open.example.gov.uk/dataset/23d3v-csg-contract-2020-remote-working"
+    title = "x" * (day % 50) + f" remote-working devices {url}"
+    to = letters.Addressing("A" * (day % 40) + " Council", "Ada Lovelace", reference, title)
+    grounds = letters.ReviewGrounds((("2c", "mobile-phones purchased", "not_addressed"),), ("s.40(2)",))
+    later = sent + dt.timedelta(days=30)
+    bodies = [
+        letters.chaser(FOIA, to, sent, later).body,
+        letters.internal_review(
+            FOIA,
+            to,
+            requested_on=sent,
+            responded_on=later,
+            authority_refs=("FOI/2024-00123",),
+            grounds=grounds,
+            review_reply_due=later,
+        ).body,  # fmt: skip
+        letters.requirement_for_review_no_reply(
+            FOISA, to, requested_on=sent, reply_due=later, review_reply_due=later
+        ).body,  # fmt: skip
+    ]
+    for body in bodies:
+        for token in (reference, url, "FOI/2024-00123"):
+            assert not _broken(body, token), (token, body)
