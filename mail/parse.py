@@ -23,6 +23,7 @@ from mail.headers import addresses, decode_bytes, decode_value, message_ids, par
 from mail.legacy import extract_uuencoded, unpack_tnef
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+_UNFOLDED = compat32.clone(max_line_length=0)  # re-serialising without folding: linear in a header's length
 MAX_HEADER_BLOCK = 1024 * 1024  # headers past the first megabyte are not read
 MAX_BODY_CHARS = 2_000_000  # body text past this is cut (and noted)
 MAX_PARTS = 500  # MIME parts read per message; the rest are kept in the raw bytes only
@@ -282,7 +283,7 @@ class _Walker:
         if not isinstance(inner_message, Message):
             return
         try:
-            raw = inner_message.as_bytes(policy=compat32)
+            raw = inner_message.as_bytes(policy=_UNFOLDED)
         except Exception:
             raw = str(inner_message).encode("utf-8", "replace")
         nested = ParsedMessage()
@@ -310,7 +311,12 @@ class _Walker:
     def _delivery_status(self, part: Message) -> None:
         payload = part.get_payload()
         if isinstance(payload, list):
-            text = "\n\n".join(str(block).strip() for block in payload if isinstance(block, Message))
+            # The fields as sent: str(block) would re-fold every header, which is quadratic in its length.
+            text = "\n\n".join(
+                "\n".join(f"{name}: {decode_value(value)}" for name, value in block.raw_items())
+                for block in payload
+                if isinstance(block, Message)
+            )
             data = text.encode("utf-8", "replace")
         else:
             data = part.get_payload(decode=True) or b""

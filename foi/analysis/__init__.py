@@ -14,6 +14,7 @@ from typing import Any
 from foi.analysis import facts
 from foi.analysis.coverage import ANSWERED, Coverage, coverage
 from foi.analysis.kinds import KINDS, classify
+from foi.analysis.sections import decision_text
 from foi.analysis.text import clean, sentences
 from foi.authority_refs import find_authority_refs
 from foi.questions import Question
@@ -88,7 +89,8 @@ def analyse(
     unanswered = sum(1 for c in covered or [] if c.status != ANSWERED)
     answered = sum(1 for c in covered or [] if c.status == ANSWERED)
     # The decision is in the letter, not in page 40 of an attachment: a bounded number of sentences.
-    verdict = classify(sentences(f"{subject}\n\n{letter}")[:MAX_SENTENCES], label, unanswered, answered)
+    deciding = clean(decision_text(text))
+    verdict = classify(sentences(f"{subject}\n\n{deciding}")[:MAX_SENTENCES], label, unanswered, answered)
     return Analysis(
         kind=verdict.kind,
         confidence=verdict.confidence,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from foi.analysis.sections import HEDGE, is_rights, latest_letter, quoted_lines
 from foi.analysis.text import clean, figures, gives_a_figure, keywords, sentences
 from foi.questions import Part, Question, parts
 
@@ -27,10 +28,25 @@ _ASKS_NUMBER = re.compile(
     r"\b(number|how many|how much|total|count|figures?|amount|quantity|cost|spend|spent|breakdown)\b", re.I
 )
 _REFUSED = re.compile(
-    r"\bexempt|\bwithh(e|o)ld|\brefus|\bsection \d|\bs\.\s?\d|\bcost limit|\bnot (be )?disclos|\bredact", re.I
+    r"\bexempt|\bwithh(e|o)ld|\brefus|\bsection \d|\bs\.\s?\d|\bcost limit|\bappropriate limit|\bnot (be )?disclos|"
+    r"\bnot (be )?(possible|able) to (provide|source|locate)|\bunable to (provide|source|locate)",
+    re.I,
 )
 _NOT_HELD = re.compile(
-    r"(does|do|did) not hold|not held|no (information|records?|data) (is |are )?held|holds? no", re.I
+    r"(does|do|did) not hold|not held|no (information|records?|data) (is |are )?held|holds? no|"
+    r"(does|do) not have (the|this|that|any) (information|figure|record)|formal notice under section 17",
+    re.I,
+)
+_CONTINUES = re.compile(r"^(this|that|these|it|accurately|however|therefore)\b", re.I)
+_COST = re.compile(r"(exceed|over) the (upper )?[‘'\"]?(cost|appropriate) limit|excessive cost", re.I)
+_POINTER = re.compile(r"https?://|www\.|available (from|at|on)|published (at|on|in)", re.I)
+_ACCESSIBLE = re.compile(
+    r"reasonably accessible|otherwise accessible|section (21|25)\b|already (been )?published", re.I
+)
+_TABLE_ROW = re.compile(r"(?:\d[\d,]*\s+){3,}|\|.*\||\t.*\t")
+# Information given, with some details redacted: an answer, not a refusal of the part.
+_GIVEN = re.compile(
+    r"\b(are|is) (attached|enclosed|provided|below)\b|\bplease (find|see) attached|\b(i|we) enclose", re.I
 )
 # Verbs and adjectives every question uses; an answer need not repeat them.
 _GENERIC = {
@@ -113,40 +129,145 @@ def _judge(answer: str, part: Part, asks_number: bool, require_mention: bool) ->
     if require_mention:
         specific = {w for w in wanted if w not in _GENERIC} or wanted
         needed = 1 if len(specific) < 3 else -(-len(specific) // 2)  # half the specific words, at least one
-        pieces = [s for s in pieces if len(specific & keywords(s)) >= needed]
+        chosen: list[str] = []
+        for index, sentence in enumerate(pieces):
+            if len(specific & keywords(sentence)) >= needed:
+                # "This is because…" explains the sentence before it, which holds the decision.
+                if index and _CONTINUES.match(sentence) and pieces[index - 1] not in chosen:
+                    chosen.append(pieces[index - 1])
+                chosen.append(sentence)
+        pieces = chosen
     pieces = [s for s in pieces if s.strip()]
     if not pieces:
         return NOT_ADDRESSED, []
     text = " ".join(pieces)
     evidence = [s[:300] for s in pieces[:2]]
-    if _NOT_HELD.search(text):
+    # What decides a part is a plain statement: not a table's column names, not "it may help if I explain…".
+    stated = " ".join(s for s in pieces if not HEDGE.search(s) and not _TABLE_ROW.search(s))
+    if _POINTER.search(text) and _ACCESSIBLE.search(text):
+        return ANSWERED, evidence  # FOIA s.21 / FOISA s.25: already published, and where
+    if _COST.search(stated):
+        return REFUSED, evidence
+    if _NOT_HELD.search(stated):
         return NOT_HELD, evidence
-    if _REFUSED.search(text):
+    if _REFUSED.search(stated) and not (_GIVEN.search(text) and re.search(r"redact", text, re.I)):
         return REFUSED, evidence
     if asks_number and not gives_a_figure(text, figures(part.text)):
         return PARTLY, evidence
     return ANSWERED, evidence
 
 
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10,
+}  # fmt: skip
+_NUMS = r"\d{1,2}(?:\s*(?:,|and|&|/)\s*(?:(?:questions?|parts?|points?|q)\s*)?\d{1,2})*"
+# "Question 1", "Questions 2 and 3", "Part 2 and Part 3", "With regards to questions 1, 3, 4 and 5",
+# "In relation to your second question", "Q4:".
+_ANCHOR = re.compile(
+    rf"^\W*(?:(?:with regards? to|in relation to|regarding|in response to|turning to|as regards|as for|for)\s+)?"
+    rf"(?:your\s+|the\s+)?(?:questions?|parts?|points?|q|items?)\s*(?P<nums>{_NUMS})\b",
+    re.IGNORECASE,
+)
+_ORDINAL_ANCHOR = re.compile(
+    r"^\W*(?:(?:with regards? to|in relation to|regarding|in response to|turning to|as regards|as for)\s+)?"
+    r"(?:the\s+\w+\s+part\s+of\s+)?(?:your|the)\s+(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+    r"tenth)\s+(?:question|part|point|request)",
+    re.IGNORECASE,
+)
+_NUMBERED_ANSWER = re.compile(r"^\s*\(?(?P<nums>\d{1,2})\s*[.):]\s+")
+
+
+def _anchor_numbers(line: str) -> list[int]:
+    """Return the part numbers a line opens the answer to ("Questions 1, 3 and 4" → 1, 3, 4)."""
+    for pattern in (_ANCHOR, _NUMBERED_ANSWER):
+        match = pattern.match(line)
+        if match:
+            return [int(n) for n in re.findall(r"\d{1,2}", match.group("nums"))]
+    match = _ORDINAL_ANCHOR.match(line)
+    return [_ORDINALS[match.group("ord").lower()]] if match else []
+
+
+def _anchored(lines: list[str], quoted: set[int], questions: tuple[Question, ...]) -> dict[int, str]:
+    """Return, for each question number, the answer the letter gives under its own number (the last one).
+
+    A numbered line that restates another question's words belongs to that question: the letter may
+    number the request as the requester first typed it, not as we sent it.
+    """
+    wanted = [keywords(q.text) for q in questions]
+    anchors = []
+    for index, line in enumerate(lines):
+        numbers = [n for n in _anchor_numbers(line) if 1 <= n <= len(questions)]
+        if index in quoted or not numbers:
+            continue
+        words = keywords(line)
+        restates = [n for n, want in enumerate(wanted, 1) if want and len(want & words) / len(want) >= 0.75]
+        if len(numbers) == 1 and restates and numbers[0] not in restates:
+            numbers = restates[:1]
+        anchors.append((index, numbers))
+    blocks: dict[int, str] = {}
+    for position, (index, numbers) in enumerate(anchors):
+        end = anchors[position + 1][0] if position + 1 < len(anchors) else len(lines)
+        for stop in range(index + 1, end):
+            if _CLOSING.match(lines[stop]) or is_rights(lines[stop]):
+                end = stop
+                break
+        text = "\n".join(lines[index:end])
+        for number in numbers:
+            blocks[number] = text
+    return blocks
+
+
 def coverage(letter: str, questions: list[Question] | tuple[Question, ...]) -> list[Coverage]:
-    """Return how the letter covers each question and sub-item."""
+    """Return how the letter covers each question and sub-item.
+
+    Aligned by the authority's own numbering first ("Question 2", "With regards to questions 1, 3 and
+    4"), then by the question restated in its words, then by content.
+    """
+    letter = latest_letter(letter)
     raw_lines = letter.splitlines()[:MAX_LINES]
     lines = [clean(line) for line in raw_lines]
     questions = tuple(questions)[:MAX_PARTS]
     numbered = parts(questions)
     restated = _find_restated(raw_lines, numbered)
     positions = sorted(restated.values())
+    anchored = _anchored(lines, quoted_lines(lines), questions) if len(questions) > 1 else {}
     results: list[Coverage] = []
     for number, question in enumerate(questions, start=1):
         top = Part(str(number), question.text, 0)
         subs = [p for p in numbered if p.depth == 1 and p.label.rstrip("abcdefghijklmnopqrstuvwxyz") == str(number)]
         asks_number = _asks_number(top, lines, restated)
+        if number in anchored:
+            block = anchored[number]
+            status, evidence = _judge(
+                _without_restatement(block, top, *numbered), top, asks_number, require_mention=False
+            )
+            results.append(Coverage(top.label, top.text, status, evidence))
+            for sub_part in subs:
+                sub_asks = asks_number or _asks_number(sub_part, lines, restated)
+                answer = _without_restatement(block, sub_part, *numbered)
+                status, evidence = _judge(answer, sub_part, sub_asks, require_mention=True)
+                results.append(Coverage(sub_part.label, sub_part.text, status, evidence))
+            continue
         block = _block_after(lines, restated, positions, [top, *subs])
         results.append(_cover(lines, top, restated, positions, asks_number, block, require_mention=False))
         for sub in subs:
             sub_asks = asks_number or _asks_number(sub, lines, restated)
             results.append(_cover(lines, sub, restated, positions, sub_asks, block, require_mention=True))
     return results
+
+
+def _without_restatement(block: str, part: Part, *others: Part) -> str:
+    """Drop the sentences of an answer block that only repeat a question (this one, or any of the request's)."""
+
+    def repeats(sentence: str, question: Part) -> bool:
+        wanted = keywords(question.text)
+        if not wanted or figures(sentence) - figures(question.text):
+            return False
+        return len(wanted & keywords(_LIST_PREFIX.sub("", clean(sentence).strip("*_ ")))) / len(wanted) >= 0.75
+
+    kept = [s for s in sentences(block) if not any(repeats(s, q) for q in (part, *others))]
+    return "\n\n".join(kept) or block
 
 
 def _asks_number(part: Part, lines: list[str], restated: dict[str, int]) -> bool:
@@ -192,6 +313,13 @@ def _cover(
 ) -> Coverage:
     if part.label in restated:
         own = _segment(lines, restated[part.label], positions)
+        if not own.strip():
+            # Questions restated one after another share the answer after the last of them.
+            later = [p for p in positions if p > restated[part.label]]
+            for position in later:
+                own = _segment(lines, position, positions)
+                if own.strip():
+                    break
         if own.strip():
             status, evidence = _judge(own, part, asks_number, require_mention=require_mention)
         elif block is not None:

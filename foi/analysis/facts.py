@@ -8,17 +8,30 @@ import re
 
 from foi.analysis.text import DATE, DATE_BODY, DATE_NO_YEAR_BODY, MONTHS, clean, parse_date
 
-# FOIA Part II exemptions (ss.21–44) with s.12 (cost) and s.14 (vexatious); FOISA ss.25–41.
+# FOIA Part II exemptions (ss.21–44) with s.12 (cost) and s.14 (vexatious). FOISA's exemptions are
+# ss.25–41 with s.12 (excessive cost) and s.14 (vexatious); its s.17 is the "not held" notice and
+# s.21 the review, neither an exemption.
 FOIA_SECTIONS = {"12", "14", *(str(n) for n in range(21, 45)), "22A"}
+FOISA_SECTIONS = {"12", "14", *(str(n) for n in range(25, 42))}
+_DETAIL = r"(?:\s?\(\d+\)|\s\d\b)*(?:\([a-z]\))*(?:\((?:i|ii|iii|iv|v|vi)\))*"
+# "sections 30(b)(i) (free and frank provision of advice), 38(1)(a) and 38(1)(b)": descriptions between items.
+_ITEM = rf"\d{{1,2}}A?{_DETAIL}(?:\s*\([a-z][a-z ,'-]{{3,80}}\))?"
 _SECTION = re.compile(
-    r"\b(?:section|sections|s\.|s)\s?(?P<list>\d{1,2}A?(?:\(\d+\))*(?:\([a-z]\))*(?:\s*(?:,|and|&)\s*(?:s\.?\s?)?\d{1,2}A?(?:\(\d+\))*(?:\([a-z]\))*)*)",
+    rf"\b(?:section|sections|s\.|ss\.|s)\s?(?P<list>{_ITEM}(?:\s*(?:,|and|&)\s*(?:(?:section|s\.?)\s?)?{_ITEM})*)",
+    re.IGNORECASE,
+)
+_SCOTTISH = re.compile(r"\(Scotland\) Act|\bFOISA\b|Scottish Information Commissioner|\bEISR\b", re.IGNORECASE)
+# A cost-limit refusal often names no section: FOIA/FOISA s.12 all the same.
+_COST_LIMIT = re.compile(
+    r"(?:would|will)\s+exceed\s+the\s+(?:upper\s+)?(?:cost\s+limit|appropriate\s+limit|[‘'\"]appropriate\s+limit)|"
+    r"exceed(?:s|ing)?\s+the\s+(?:upper\s+)?cost\s+limit|excessive\s+cost",
     re.IGNORECASE,
 )
 _REGULATION = re.compile(
     r"\b(?:regulations?|regs?\.?|r\.)\s?(?P<list>1[0-3](?:\(\d+\))*(?:\([a-z]\))*(?:\s*(?:,|and|&)\s*(?:reg\.?\s?)?1[0-3](?:\(\d+\))*(?:\([a-z]\))*)*)",
     re.IGNORECASE,
 )
-_ONE = re.compile(r"(\d{1,2}A?)((?:\(\d+\))*(?:\([a-z]\))*)", re.IGNORECASE)
+_ONE = re.compile(r"(\d{1,2}A?)((?:\s?\(\d+\)|\s\d\b)*(?:\([a-z]\))*(?:\((?:i|ii|iii|iv|v|vi)\))*)", re.IGNORECASE)
 # EIR reg 12 (exceptions) and 13 (personal data); EISR reg 10 and 11.
 EIR_REGULATIONS = {"10", "11", "12", "13"}
 
@@ -37,20 +50,36 @@ _PROMISE = re.compile(
     rf"(?P<date>(?:\w+day,?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})",
     re.IGNORECASE,
 )
+# "received by Transport for London (TfL) on 4 October 2023", "your request dated 7 March 2018",
+# "your email of 21 April 2018": a few words (an acronym in brackets among them) before the date.
 _RECEIVED = re.compile(
-    rf"(?:received|receipt\s+of)(?:\s+[\w,]+){{0,6}}?\s+(?:on\s+|dated\s+)?(?P<date>{DATE_BODY}\b|{DATE_NO_YEAR_BODY})",
+    rf"(?:received|receipt\s+of|your\s+(?:request|e-?mail|letter|information\s+request)(?:\s+dated|\s+of))"
+    rf"(?:\s+[\w,()&'.]+){{0,7}}?\s+(?:on\s+|dated\s+)?(?P<date>{DATE_BODY}\b|{DATE_NO_YEAR_BODY}|the\s+same\s+(?:date|day))",
     re.IGNORECASE,
 )
 
 
-def exemptions(text: str) -> list[str]:
-    """Return FOIA/FOISA sections (``s.40(2)``) and EIR/EISR regulations (``reg 12(4)(b)``) cited."""
+def is_scottish(text: str) -> bool:
+    """Return True when the letter is written under FOISA/EISR (the section numbers mean other things)."""
+    return bool(_SCOTTISH.search(text))
+
+
+def exemptions(text: str, scottish: bool | None = None) -> list[str]:
+    """Return FOIA/FOISA sections (``s.40(2)``) and EIR/EISR regulations (``reg 12(4)(b)``) cited.
+
+    Sections are read per regime; a refusal on cost that names no section is ``s.12``.
+    """
+    scottish = is_scottish(text) if scottish is None else scottish
+    allowed = FOISA_SECTIONS if scottish else FOIA_SECTIONS
     found: list[str] = []
     for match in _SECTION.finditer(text):
-        for one in _ONE.finditer(match.group("list")):
-            number, detail = one.group(1).upper(), one.group(2).lower()
-            if number in FOIA_SECTIONS:
-                _add(found, f"s.{number}{detail}")
+        listed = re.sub(r"\s*\([a-z][a-z ,'-]{3,80}\)", "", match.group("list"), flags=re.IGNORECASE)
+        for one in _ONE.finditer(listed):
+            number, detail = one.group(1).upper(), re.sub(r"\s+(\d)", r"(\1)", one.group(2).lower())
+            if number in allowed:
+                _add(found, f"s.{number}{detail.replace(' ', '')}")
+    if _COST_LIMIT.search(text) and not any(item.startswith("s.12") for item in found):
+        found.append("s.12")
     for match in _REGULATION.finditer(text):
         for one in _ONE.finditer(match.group("list")):
             number, detail = one.group(1), one.group(2).lower()
@@ -64,16 +93,62 @@ def _add(found: list[str], item: str) -> None:
         found.append(item)
 
 
+# Labelled fields as letters and web pages print them: "Date received: 30 October 2018",
+# "- Date responded" then "- 27 January 2021" on the next line, "Our ref: 6234788   9 April 2020".
+_LABELS = {
+    "responded": re.compile(
+        r"^(?:date\s+(?:responded|of\s+(?:response|reply|letter)|sent)|response\s+date|"
+        r"responded(?:\s+on)?|date\s+of\s+this\s+letter)\b",
+        re.IGNORECASE,
+    ),
+    "received": re.compile(
+        r"^(?:date\s+(?:received|of\s+(?:request|receipt))|request\s+received|received(?:\s+on)?)\b", re.IGNORECASE
+    ),
+    "published": re.compile(r"^(?:date\s+)?published\b", re.IGNORECASE),
+    "dated": re.compile(r"^(?:date|dated)\b(?!\s+(?:received|responded|published|of))", re.IGNORECASE),
+}
+_BULLET = re.compile(r"^[\s*_>|•·-]+|[\s*_|]+$")
+_REF_LABEL = re.compile(r"\b(?:our|your|case|foi|request)?\s*ref(?:erence)?\b", re.IGNORECASE)
+
+
+def _lines(text: str) -> list[str]:
+    return [_BULLET.sub("", clean(line)).strip() for line in text.splitlines()[:400]]
+
+
+def labelled_dates(text: str) -> dict[str, dt.date]:
+    """Return the dates the letter labels: responded, received, published, dated (first of each)."""
+    lines = _lines(text)
+    found: dict[str, dt.date] = {}
+    for index, line in enumerate(lines):
+        for key, label in _LABELS.items():
+            match = label.match(line)
+            if not match or key in found:
+                continue
+            rest = line[match.end() :].strip(" :-–—\t")
+            following = next((candidate for candidate in lines[index + 1 : index + 3] if candidate), "")
+            for value in (rest, following if not rest else ""):
+                date = DATE.search(value)
+                if date and (day := parse_date(date.group(0))):
+                    found[key] = day
+                    break
+    return found
+
+
 def letter_date(text: str, fallback: dt.date | None = None) -> dt.date | None:
-    """Return the date the letter is dated: a date on a line of its own near the top, or 'Date: …'."""
-    lines = [clean(line).strip(" *_-") for line in text.splitlines()]
-    for line in lines[:40]:
-        stripped = re.sub(r"^(date|dated)\s*:?\s*", "", line, flags=re.IGNORECASE).strip()
-        match = DATE.fullmatch(stripped.rstrip(".,"))
-        if match:
-            found = parse_date(match.group(0))
-            if found:
-                return found
+    """Return the date the letter is dated: "Date responded", "Date:", or a date alone on a line near the top."""
+    labelled = labelled_dates(text)
+    if "responded" in labelled:
+        return labelled["responded"]
+    if "dated" in labelled:
+        return labelled["dated"]
+    others = set(labelled.values())
+    for line in _lines(text)[:40]:
+        candidate = line.rstrip(".,")
+        if _REF_LABEL.search(candidate):  # "Our ref: 6234788   9 April 2020"
+            candidate = DATE.search(candidate).group(0) if DATE.search(candidate) else ""
+        match = DATE.fullmatch(candidate)
+        if match and (found := parse_date(match.group(0))) and found not in others:
+            return found
     return fallback
 
 
@@ -88,8 +163,15 @@ def _with_year(day_text: str, letter: dt.date | None) -> dt.date | None:
 
 def received_date(text: str, letter: dt.date | None) -> dt.date | None:
     """Return when they say they received the request; a date without a year takes the letter's."""
+    labelled = labelled_dates(text).get("received")
+    if labelled:
+        return labelled
     for match in _RECEIVED.finditer(clean(text)):
         date_text = match.group("date")
+        if date_text.lower().startswith("the same"):
+            if letter:
+                return letter
+            continue
         found = parse_date(date_text) if DATE.fullmatch(date_text) else _with_year(date_text, letter)
         if found:
             return found

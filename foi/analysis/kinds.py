@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from foi.analysis.sections import HEDGE
+
 KINDS = (
     "acknowledgement",
     "clarification",
@@ -35,6 +37,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"(we|i) (have|has) (now )?received your (request|email|information request)", 2),
         (r"(has|have) been (logged|registered|passed to)", 2),
         (r"(we|you) (will|should|can expect to) (respond|receive a (response|reply)|reply)", 2),
+        (r"a (response|reply) will be sent|(request|it) will be (processed|dealt with|considered)", 2),
         (r"within (the statutory )?(20|twenty) working days", 1.5),
         (r"(is|was) being (dealt with|processed|considered)", 1.5),
     ],
@@ -51,28 +54,36 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"(pay|payment of) (the|a) (fee|charge)", 2.5),
     ],
     "extension": [
-        (r"public interest test", 2),
+        (r"(need|require)s? (more|additional|further) time to (consider|assess|complete)", 3),
         (r"(extend|extension of) (the )?(time|deadline|period)|need (more|additional|further) time", 3),
         (r"section 10\(3\)|regulation 7\b|complex and voluminous", 3),
         (r"(further|additional) (20|twenty) working days", 2.5),
     ],
     "information_provided": [
-        (r"please find (attached|enclosed|below)|attached (is|are) (the|our)|see attached", 2),
+        (r"please find (attached|enclosed|below)|attached (is|are) (the|our)|see at+ached|(i|we) enclose", 2),
         (r"(the|our) (response|answers?) to your (request|questions)", 2),
-        (r"holds? (the|some|this) information|(we|i) can confirm", 2),
-        (r"information (you )?requested (is|are) (attached|below|enclosed|provided)", 3),
+        (r"a copy of (all of |some of |most of )?the information you (have )?requested", 3),
+        (r"information (you (have )?)?requested (is|are) (attached|below|enclosed|provided)", 3),
+        (
+            r"can be found (at|on|here|in)\b|information[\w ]{0,40} (is|are) (already )?(published|available|accessible)",
+            2,
+        ),
         (r"(we|i) (am|are) (pleased|happy) to (provide|supply|enclose)", 3),
         (r"^response\b|\bresponse:", 1),
     ],
     "partial": [
-        (r"(some|part) of (the|your) (information|request)|partially|in part\b", 2.5),
+        (r"(?<!hold )(?<!holds )(some|part|most) of (the|your) (information|request)|partially|in part\b", 2.5),
         (r"(has|have) been (redacted|withheld)|redact", 2.5),
         (r"remaining (information|parts?)", 2),
     ],
     "refusal": [
         (r"\brefus(e|ed|al|ing)\b", 3),
+        (
+            r"(it is not possible|(we|i) (are|am) (unable|not able)|(we|i) cannot) to (provide|source|locate|retrieve|supply|comply)",
+            3,
+        ),
         (r"\bexempt(ion)?\b|\bexcepted\b|\bexception\b", 2.5),
-        (r"(exceed|over) the (appropriate|cost) limit|appropriate limit|cost limit", 3),
+        (r"(exceed|over) the (upper )?[‘'\"]?(appropriate|cost) limit|appropriate limit|cost limit", 3),
         (r"vexatious|repeated request|section 14", 3),
         (r"neither confirm nor deny|withh(e|o)ld(ing)? (the|this|all)", 2.5),
         (r"not a valid request|does not (meet|satisfy) the requirements of section 8", 3),
@@ -80,9 +91,10 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     "not_held": [
         (
             r"(does|do|did) not hold|not held|holds? no (information|records|data)|"
-            r"no (information|records) (is|are|was|were) held",
+            r"no (information|records) (is|are|was|were) held|(does|do) not have (the|this|that|any) information",
             3.5,
         ),
+        (r"formal notice under section 17\(1\)", 3.5),
         (r"no recorded information|we have no record", 3),
     ],
     "review_acknowledgement": [
@@ -105,6 +117,16 @@ _RIGHTS_SECTION = re.compile(
 )
 
 
+# Refusals of the whole request: the cost limit (FOIA/FOISA s.12, EIR reg 12(4)(b)), vexatious or repeated (s.14).
+_WHOLE_REFUSAL = re.compile(
+    r"(exceed|over) the (upper )?[‘'\"]?(appropriate|cost) limit|manifestly unreasonable|vexatious|repeated request|"
+    r"\bsection 1[24]\b",
+    re.IGNORECASE,
+)
+# A cue under a condition or a possibility decides nothing ("may be exempt", "unless the information is exempt").
+_HEDGED_KINDS = ("refusal", "not_held", "clarification", "extension", "fee_notice", "partial")
+
+
 @dataclass(frozen=True)
 class Verdict:
     kind: str
@@ -121,13 +143,20 @@ def classify(
         return Verdict(label, 0.95, [], {})
     scores = {kind: 0.0 for kind in _COMPILED}
     evidence: dict[str, list[str]] = {kind: [] for kind in _COMPILED}
+    whole_refusal = False
     for sentence in sentences:
         # The standard "your rights" paragraph mentions reviews and refusals in every letter.
         boilerplate = bool(_RIGHTS_SECTION.search(sentence))
+        hedged = bool(HEDGE.search(sentence))
         matched = {
             kind: max((weight for pattern, weight in cues if pattern.search(sentence)), default=0.0)
             for kind, cues in _COMPILED.items()
         }
+        if hedged:
+            for kind in _HEDGED_KINDS:
+                matched[kind] = 0.0
+        elif not boilerplate and _WHOLE_REFUSAL.search(sentence):
+            whole_refusal = True
         # "I can confirm that we do not hold…" confirms nothing was provided.
         if matched["not_held"] or matched["refusal"]:
             matched["information_provided"] = 0.0
@@ -136,7 +165,7 @@ def classify(
                 scores[kind] += best
                 if len(evidence[kind]) < 3:
                     evidence[kind].append(sentence[:300])
-    kind = _decide(scores, unanswered_parts, answered_parts)
+    kind = _decide(scores, unanswered_parts, answered_parts, whole_refusal)
     if kind == "other":
         return Verdict("other", 0.3, [], scores)
     total = sum(scores.values()) or 1.0
@@ -150,7 +179,7 @@ def classify(
     return Verdict(kind, confidence, chosen, scores)
 
 
-def _decide(scores: dict[str, float], unanswered: int, answered: int) -> str:
+def _decide(scores: dict[str, float], unanswered: int, answered: int, whole_refusal: bool = False) -> str:
     review = max(scores["review_outcome"], scores["review_acknowledgement"])
     if review >= 3.5:
         return (
@@ -166,6 +195,9 @@ def _decide(scores: dict[str, float], unanswered: int, answered: int) -> str:
         return "fee_notice"
     if scores["extension"] >= 3 and scores["extension"] >= provided:
         return "extension"
+    # s.12 / s.14 refuse the whole request unless something was given.
+    if whole_refusal and not answered and provided < 2 and scores["partial"] < 2.5:
+        return "refusal"
     if unanswered and (answered or provided >= 2):
         return "partial"
     if scores["partial"] >= 2.5 and (provided or refused):

@@ -41,10 +41,15 @@ _LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\((?:mailto:)?[^()\[\]\s]{1,2000}\)")
 _ANGLE_LINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]{1,2000})>")
 
 
+_SUPERSCRIPT = re.compile(r"(\d)\^(st|nd|rd|th)\b", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"\[\d{1,3}\](?=\S)")
+
+
 def clean(text: str) -> str:
     """Strip markdown emphasis and link syntax that letters converted from HTML carry."""
     text = _LINK.sub(r"\1", text)
     text = _ANGLE_LINK.sub(r"\1", text)
+    text = _FOOTNOTE.sub("", _SUPERSCRIPT.sub(r"\1", text))  # WhatDoTheyKnow's "26^th" and "[1]http…"
     return text.replace("**", "").replace("__", "")
 
 
@@ -56,7 +61,14 @@ def sentences(text: str) -> list[str]:
 @lru_cache(maxsize=64)
 def _sentences(text: str) -> tuple[str, ...]:
     pieces: list[str] = []
-    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•o]\s|\d+[.)]\s|[a-z][.)]\s))", text):
+    # Blank lines and list items end a piece; so does a short line followed by a capital, which is a
+    # line of its own ("We use Skype for Business" / "All users have…"), not a line wrapped at 72 columns.
+    lines = text.split("\n")
+    for index in range(len(lines) - 1):
+        line, following = lines[index].rstrip(), lines[index + 1].lstrip()
+        if 0 < len(line) <= 60 and line[-1] not in ",;:(-" and following[:1].isupper():
+            lines[index] = line + "\n"
+    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•o]\s|\d+[.)]\s|[a-z][.)]\s))", "\n".join(lines)):
         block = " ".join(block.split())
         if not block:
             continue

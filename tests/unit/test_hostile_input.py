@@ -241,3 +241,18 @@ def test_a_very_wide_sheet_is_read_for_its_first_columns():
     text, _ = extract_text(XLSX, make_xlsx([list(range(1000)) for _ in range(5)]))
     rows = text.splitlines()[1:]
     assert len(rows) == 5 and all(len(row.split("\t")) == MAX_SHEET_COLUMNS for row in rows)
+
+
+def test_a_delivery_report_with_a_huge_header_is_read_in_linear_time():
+    long = " ".join(f"wörd{n}" for n in range(3000))  # raw 8-bit: re-folding it took 5 s
+    raw = (
+        "From: MAILER-DAEMON@mx.example\r\nSubject: Undelivered\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
+        "--B\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
+        f"--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\nX-Long: {long}\r\n\r\n"
+        "Final-Recipient: rfc822; a@b.example\r\nAction: failed\r\n--B--\r\n"
+    ).encode()
+    started = time.perf_counter()
+    parsed = parse_message(raw)
+    assert time.perf_counter() - started < 1.5
+    assert any("Action: failed" in (a.text or "") for a in parsed.attachments)
