@@ -17,7 +17,7 @@ from foi import deadlines, letters
 from foi.laws import law_for
 from foi.lifecycle import Event, can
 from foibot import followups, outgoing
-from foibot.replies import KIND_WORDS, apply_kind
+from foibot.replies import KIND_WORDS, apply_kind, arrival_of
 from mail.errors import AddressError
 from mail.ingest import assign
 from service import corrections
@@ -186,8 +186,10 @@ class FollowUpSteps:
             return [Screen("That message is not yours or no longer exists.")]
         message, request = found
         message.classification_by_user = kind  # the user's word wins, and is kept
-        day = (message.sent_date or message.stored_at).astimezone(deadlines.LONDON).date()
-        apply_kind(self.session, request, kind, message.analysis or {}, day)
+        arrived = arrival_of(message)
+        apply_kind(
+            self.session, request, kind, message.analysis or {}, arrived.astimezone(deadlines.LONDON).date(), at=arrived
+        )
         return [Screen(f"Noted: {esc(KIND_WORDS[kind])}. Status now: {views.status_label(request.status)}.")]
 
     def on_dismiss(self, message_id: str) -> list[Screen]:

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from bot.screens import Button, Screen, esc
 from bot.views import TELEGRAM_FILE_LIMIT, short_date, status_label
+from foi.analysis import CONFIDENT
+from foi.deadlines import late_promise
 from foi.followup import Prompt
 from foi.laws import law_for
 from foibot.replies import KIND_WORDS
@@ -131,10 +133,21 @@ def reply_screens(request: FoiRequestRow, message: MessageRow, parse: Parser = p
     authority = request.authority.name if request.authority else message.from_address or "the authority"
     analysis = message.analysis or {}
     kind = message.classification_by_user or message.classification or "other"
+    uncertain = (
+        message.label is None
+        and message.classification_by_user is None
+        and float(analysis.get("confidence", 1.0)) < CONFIDENT
+    )
     if message.label == "bounce":
         headline = f"⛔ Your email about <b>{esc(request.reference)}</b> bounced: it did not reach {esc(authority)}."
     elif message.label == "auto_reply":
         headline = f"🤖 An automatic reply from {esc(authority)} on <b>{esc(request.reference)}</b>."
+    elif uncertain:
+        looks = f" (it may be {esc(KIND_WORDS.get(kind, kind))})" if kind != "other" else ""
+        headline = (
+            f"📨 <b>{esc(request.reference)}</b>: a letter from {esc(authority)}. I cannot tell for sure what kind "
+            f"of letter it is{looks} — <b>what is it?</b> Your answer decides the next steps."
+        )
     else:
         headline = f"📨 <b>{esc(request.reference)}</b>: {esc(KIND_WORDS.get(kind, kind))} from {esc(authority)}."
     lines = [
@@ -143,14 +156,24 @@ def reply_screens(request: FoiRequestRow, message: MessageRow, parse: Parser = p
         f"Status now: {status_label(request.status)}",
     ]
     changes = []
-    if analysis.get("promised_date"):
-        changes.append(f"they promise a reply by {esc(analysis['promised_date'])}")
+    law = law_for(request.regime)
+    promised = dt.date.fromisoformat(analysis["promised_date"]) if analysis.get("promised_date") else None
+    late = late_promise(law, request.received_on, promised, extension=kind == "extension")
+    if late is not None:
+        changes.append(
+            f"⚠️ they promise a reply by {short_date(late.promised)}, <b>later than the law allows</b>: it is due by "
+            f"<b>{short_date(late.allowed)}</b> ({esc(late.rule)}). I will offer a chaser after that date."
+        )
+    elif promised:
+        changes.append(f"they promise a reply by {short_date(promised)}")
     if request.status == "clarification_requested":
         changes.append("the clock has stopped until you clarify — use Reply")
     unanswered = [c for c in analysis.get("coverage") or [] if c["status"] != "answered"]
     if unanswered:
-        names = ", ".join(f"{c['part']} ({c['status'].replace('_', ' ')})" for c in unanswered)
-        changes.append(f"parts not fully answered: {esc(names)}")
+        names = "\n".join(
+            f"   {esc(c['part'])} — {esc(_short(c['text']))} ({c['status'].replace('_', ' ')})" for c in unanswered
+        )
+        changes.append(f"not fully answered:\n{names}")
     if analysis.get("exemptions"):
         changes.append(f"exemptions cited: {esc(', '.join(analysis['exemptions']))}")
     if request.review_request_by and kind in REVIEWABLE:
@@ -166,6 +189,14 @@ def reply_screens(request: FoiRequestRow, message: MessageRow, parse: Parser = p
         buttons: list[list[Button]] = [[("✏️ Correct the address and resend", f"ca:{request.id}")]]
         buttons.append([("See the request", f"r:{request.id}")])
         return [Screen("\n".join(lines), buttons)]
+    if uncertain:
+        choices = ("information_provided", "partial", "refusal", "not_held", "acknowledgement", "clarification")
+        buttons = [
+            [(KIND_WORDS[k].removeprefix("an ").removeprefix("a ").capitalize(), f"ks:{message.id}:{k}") for k in pair]
+            for pair in (choices[:2], choices[2:4], choices[4:])
+        ]
+        buttons.append([("Something else…", f"kx:{message.id}"), ("↩️ Reply", f"rp:{message.id}")])
+        return [Screen("\n".join(lines), buttons), *attachment_documents(message, parse=parse)]
     buttons = [[("↩️ Reply", f"rp:{message.id}"), ("✅ Kind is right", f"kc:{message.id}")]]
     buttons.append([("✏️ Correct the kind", f"kx:{message.id}"), ("🙈 Dismiss", f"dm:{message.id}")])
     if kind in REVIEWABLE and message.label is None:
@@ -173,6 +204,11 @@ def reply_screens(request: FoiRequestRow, message: MessageRow, parse: Parser = p
     screens = [Screen("\n".join(lines), buttons)]
     screens.extend(attachment_documents(message, parse=parse))
     return screens
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def attachment_documents(message: MessageRow, limit: int = 5, parse: Parser = parse_message) -> list[Screen]:

@@ -257,3 +257,34 @@ def reply_schedule(
             )
         )
     return schedule
+
+
+@dataclass(frozen=True)
+class LatePromise:
+    """An authority's promised date later than the law allows, with the date that does apply."""
+
+    promised: dt.date
+    allowed: dt.date
+    rule: str  # the period and its source, for the user ("20 working days (FOIA s.10(1))")
+
+
+def late_promise(
+    law: Law,
+    received: dt.date | None,
+    promised: dt.date | None,
+    extension: bool,
+    calendar: WorkingDayCalendar | None = None,
+) -> LatePromise | None:
+    """Return the promise when it is later than the law allows, else None.
+
+    An acknowledgement may not promise past the reply date (20 working days). An extension may not
+    go past the regime's outer limit: FOIA's public-interest extension is "reasonable", which the ICO
+    reads as at most 20 more working days; EIR reg 7 allows 40 working days in all; FOISA none.
+    """
+    if received is None or promised is None:
+        return None
+    if extension and law.extension is not None:
+        allowed, rule = apply_period(law.extension, received, _cal(law, calendar)), law.extension.describe()
+    else:
+        allowed, rule = reply_due(law, received, calendar), law.reply.describe()
+    return LatePromise(promised, allowed, rule) if promised > allowed else None

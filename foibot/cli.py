@@ -322,6 +322,9 @@ def analyse(
     file: Annotated[str, typer.Argument(help="an .eml file, or a plain-text letter")],
     parts: Annotated[str | None, typer.Option("--parts", help="the request's questions, '1. …' and '   a) …'")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="show the sections found and the cues that decided")
+    ] = False,
 ) -> None:
     """Read a reply: its kind, references, dates, exemptions, review rights — and which questions it covers."""
     from foibot import reply_report
@@ -329,7 +332,7 @@ def analyse(
     raw = _read_bytes(file)
     questions_text = _read_text(parts, "--parts") if parts else None
     try:
-        report = reply_report.analyse_file(file, raw, questions_text, _settings().max_parse_bytes)
+        report = reply_report.analyse_file(file, raw, questions_text, _settings().max_parse_bytes, explain=explain)
     except reply_report.NoQuestions as exc:
         fail(str(exc))
     print(json.dumps(report, indent=2, ensure_ascii=False) if as_json else reply_report.as_text(report))

@@ -60,32 +60,60 @@ def on_reply_attached(session: Session, request: FoiRequestRow, row: MessageRow,
     row.classification = result.kind
     if row.label is not None:
         return  # bounces and automatic replies never move the request
-    apply_kind(session, request, result.kind, result.as_dict(), _day_of(row))
+    if not result.is_confident:
+        return  # the owner is asked what kind of letter it is; their answer moves the request
+    apply_kind(session, request, result.kind, result.as_dict(), _day_of(row), at=arrival_of(row))
+
+
+def arrival_of(row: MessageRow) -> dt.datetime:
+    """Return when a message reached us: when it was stored (its Date header is the sender's word)."""
+    stored = row.stored_at or dt.datetime.now(dt.UTC)
+    sent = row.sent_date
+    # The Date header is kept when it is plausible: not after we stored it, and not a week before.
+    if sent is not None and stored - dt.timedelta(days=7) <= sent <= stored + dt.timedelta(minutes=5):
+        return sent
+    return stored
 
 
 def _day_of(row: MessageRow) -> dt.date:
-    when = row.sent_date or row.stored_at or dt.datetime.now(dt.UTC)
-    return when.astimezone(deadlines.LONDON).date()
+    return arrival_of(row).astimezone(deadlines.LONDON).date()
 
 
 def _date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else None
 
 
-def apply_kind(session: Session, request: FoiRequestRow, kind: str, analysis: dict, arrived: dt.date) -> None:
+def apply_kind(
+    session: Session,
+    request: FoiRequestRow,
+    kind: str,
+    analysis: dict,
+    arrived: dt.date,
+    at: dt.datetime | None = None,
+) -> None:
     """Move the request on according to the kind of letter (also when the user corrects the kind).
 
-    ``analysis`` is the stored analysis (``Analysis.as_dict()``) of the letter.
+    ``analysis`` is the stored analysis (``Analysis.as_dict()``) of the letter; ``at`` is when it arrived.
     """
     law = law_for(request.regime)
-    at = dt.datetime.combine(arrived, dt.time(12), tzinfo=dt.UTC)
+    at = at or dt.datetime.combine(arrived, dt.time(12), tzinfo=dt.UTC)
     stated = _date(analysis.get("letter_date"))
     promised = _date(analysis.get("promised_date"))
-    letter_day = stated if stated and stated <= arrived else arrived
+    # A letter dated before our request reached them, or after it reached us, is not trusted for deadlines.
+    trusted = (
+        stated is not None and stated <= arrived and (request.received_on is None or stated >= request.received_on)
+    )
+    letter_day = stated if trusted and stated is not None else arrived
     summary = f"{KIND_WORDS.get(kind, kind)} arrived"
-    if promised:
+    late = deadlines.late_promise(law, request.received_on, promised, extension=kind == "extension")
+    if promised and late is None:
         request.promised_on = promised
         summary += f"; reply promised by {promised:%d %b %Y}"
+    elif late is not None:
+        summary += (
+            f"; they promise a reply by {promised:%d %b %Y}, later than the law allows: "
+            f"due by {late.allowed:%d %b %Y} ({late.rule})"
+        )
     if kind == "acknowledgement" and can(request.status, Event.ACKNOWLEDGE) and request.status != "review_requested":
         transition(session, request, Event.ACKNOWLEDGE, at, summary)
     elif kind == "clarification" and can(request.status, Event.ASK_CLARIFICATION):
@@ -96,7 +124,7 @@ def apply_kind(session: Session, request: FoiRequestRow, kind: str, analysis: di
         transition(session, request, Event.REQUEST_FEE, at, summary + "; the clock pauses until the fee is paid")
     elif kind == "extension" and can(request.status, Event.EXTEND):
         outer = deadlines.extended_reply_due(law, request.received_on) if request.received_on else None
-        request.extended_due_on = promised or outer
+        request.extended_due_on = (promised if late is None else None) or outer
         transition(session, request, Event.EXTEND, at, summary)
     elif kind in _REPLY_EVENTS and can(request.status, _REPLY_EVENTS[kind]):
         request.responded_on = letter_day

@@ -23,7 +23,9 @@ def looks_like_email(path: str, raw: bytes) -> bool:
     return bool(_HEADER_LINE.match(first)) and b"\n\n" in raw.replace(b"\r\n", b"\n")[:65536]
 
 
-def analyse_file(path: str, raw: bytes, questions_text: str | None, max_bytes: int) -> dict[str, Any]:
+def analyse_file(
+    path: str, raw: bytes, questions_text: str | None, max_bytes: int, explain: bool = False
+) -> dict[str, Any]:
     """Return the analysis of the letter in ``raw`` as plain data."""
     questions = None
     if questions_text is not None:
@@ -46,7 +48,11 @@ def analyse_file(path: str, raw: bytes, questions_text: str | None, max_bytes: i
     else:
         text = raw.decode("utf-8", "replace")
         result = analyse(text, questions)
-    return result.as_dict()
+    report = result.as_dict()
+    if explain:
+        report["explain"] = {"sections": [list(s) for s in result.sections], "scores": result.scores,
+                             "notes": result.notes}  # fmt: skip
+    return report
 
 
 def as_text(report: dict[str, Any]) -> str:
@@ -72,4 +78,13 @@ def as_text(report: dict[str, Any]) -> str:
         lines.append(f"  because: “{sentence}”")
     for entry in report.get("coverage", []) or []:
         lines.append(f"{entry['part']:>4}  {entry['status']:<16} {entry['text']}")
+    explain = report.get("explain")
+    if explain:
+        lines.append("\nSections (only 'decision' ones decide the kind):")
+        lines.extend(f"  {kind:<9} {text}" for kind, text in explain["sections"])
+        scores = ", ".join(
+            f"{kind} {score:g}" for kind, score in sorted(explain["scores"].items(), key=lambda i: -i[1])
+        )
+        lines.append(f"Cue scores: {scores or 'none'}")
+        lines.extend(f"Note: {note}" for note in explain["notes"])
     return "\n".join(lines)

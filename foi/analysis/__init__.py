@@ -8,13 +8,13 @@ nothing that touches the network, a database or the clock.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from foi.analysis import facts
-from foi.analysis.coverage import ANSWERED, Coverage, coverage
+from foi.analysis.coverage import ANSWERED, NOT_ADDRESSED, NOT_HELD, REFUSED, Coverage, coverage
 from foi.analysis.kinds import KINDS, classify
-from foi.analysis.sections import decision_text
+from foi.analysis.sections import authority_text, decision_text, latest_letter, segment
 from foi.analysis.text import clean, sentences
 from foi.authority_refs import find_authority_refs
 from foi.questions import Question
@@ -22,6 +22,10 @@ from foi.questions import Question
 __all__ = ["KINDS", "Analysis", "analyse"]
 
 MAX_SENTENCES = 1500
+_WHOLE = {"refusal": REFUSED, "not_held": NOT_HELD}
+CONFIDENT = 0.5  # below this the user is asked what kind of letter it is
+# Letters that can answer (or refuse) the questions; only they get coverage.
+SUBSTANTIVE = frozenset({"information_provided", "partial", "refusal", "not_held", "review_outcome"})
 MAX_ANALYSED = 300_000
 
 
@@ -40,6 +44,14 @@ class Analysis:
     regulator: str | None
     coverage: list[Coverage] | None = None
     notes: list[str] = field(default_factory=list)
+    # How it was decided (``foibot analyse --explain``): the sections found and each kind's score.
+    sections: list[tuple[str, str]] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def is_confident(self) -> bool:
+        """Return True when the kind is sure enough to act on without asking the user."""
+        return self.confidence >= CONFIDENT
 
     @property
     def unanswered(self) -> list[Coverage]:
@@ -90,19 +102,33 @@ def analyse(
     answered = sum(1 for c in covered or [] if c.status == ANSWERED)
     # The decision is in the letter, not in page 40 of an attachment: a bounded number of sentences.
     deciding = clean(decision_text(text))
+    own = clean(authority_text(text))  # all but the requester's words quoted back
     verdict = classify(sentences(f"{subject}\n\n{deciding}")[:MAX_SENTENCES], label, unanswered, answered)
+    touched = sum(1 for c in covered or [] if c.status != NOT_ADDRESSED)
+    if verdict.kind == "other" and touched:
+        # No cue words, but it speaks to the questions: a terse answer (in part).
+        verdict = replace(verdict, kind="partial" if unanswered else "information_provided", confidence=0.6)
+    if verdict.kind not in SUBSTANTIVE:
+        covered = None  # an acknowledgement or an out-of-office answers no question
+    elif covered and verdict.kind in _WHOLE:
+        # A refusal or "not held" of the whole request is the answer to every part it did not single out.
+        for entry in covered:
+            if entry.status == NOT_ADDRESSED:
+                entry.status = _WHOLE[verdict.kind]
     return Analysis(
         kind=verdict.kind,
         confidence=verdict.confidence,
         evidence=verdict.evidence,
-        authority_refs=find_authority_refs(f"{subject}\n{letter}"),
+        authority_refs=find_authority_refs(f"{subject}\n{own}"),
         letter_date=letter_date,
         received_date=facts.received_date(letter, letter_date),
         promised_date=facts.promised_date(letter, letter_date),
-        exemptions=facts.exemptions(letter),
+        exemptions=facts.exemptions(own),
         review_window=facts.review_window(letter),
         review_address=facts.review_address(text),
         regulator=facts.regulator(letter),
         coverage=covered,
         notes=notes,
+        sections=[(s.kind, " ".join(s.text.split())[:100]) for s in segment(latest_letter(text))][:60],
+        scores={k: round(v, 2) for k, v in verdict.scores.items() if v},
     )

@@ -105,7 +105,9 @@ _LABELS = {
         r"^(?:date\s+(?:received|of\s+(?:request|receipt))|request\s+received|received(?:\s+on)?)\b", re.IGNORECASE
     ),
     "published": re.compile(r"^(?:date\s+)?published\b", re.IGNORECASE),
-    "dated": re.compile(r"^(?:date|dated)\b(?!\s+(?:received|responded|published|of))", re.IGNORECASE),
+    "dated": re.compile(
+        r"^(?:dyddiad\s*/\s*date|dyddiad|date|dated)\b(?!\s+(?:received|responded|published|of))", re.IGNORECASE
+    ),
 }
 _BULLET = re.compile(r"^[\s*_>|•·-]+|[\s*_|]+$")
 _REF_LABEL = re.compile(r"\b(?:our|your|case|foi|request)?\s*ref(?:erence)?\b", re.IGNORECASE)

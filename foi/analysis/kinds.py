@@ -64,10 +64,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"(the|our) (response|answers?) to your (request|questions)", 2),
         (r"a copy of (all of |some of |most of )?the information you (have )?requested", 3),
         (r"information (you (have )?)?requested (is|are) (attached|below|enclosed|provided)", 3),
-        (
-            r"can be found (at|on|here|in)\b|information[\w ]{0,40} (is|are) (already )?(published|available|accessible)",
-            2,
-        ),
+        (r"can be found (at|on|here|in)\b", 2),
+        (r"information[\w ]{0,40} (is|are) (already )?(published|available|accessible)", 2),
         (r"(we|i) (am|are) (pleased|happy) to (provide|supply|enclose)", 3),
         (r"^response\b|\bresponse:", 1),
     ],
@@ -79,9 +77,10 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     "refusal": [
         (r"\brefus(e|ed|al|ing)\b", 3),
         (
-            r"(it is not possible|(we|i) (are|am) (unable|not able)|(we|i) cannot) to (provide|source|locate|retrieve|supply|comply)",
+            r"(it is not possible|(we|i) (are|am) (unable|not able)|(we|i) cannot) to "
+            r"(provide|source|locate|retrieve|supply|comply)",
             3,
-        ),
+        ),  # fmt: skip
         (r"\bexempt(ion)?\b|\bexcepted\b|\bexception\b", 2.5),
         (r"(exceed|over) the (upper )?[‘'\"]?(appropriate|cost) limit|appropriate limit|cost limit", 3),
         (r"vexatious|repeated request|section 14", 3),
@@ -105,6 +104,11 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"(outcome|result|conclusion|findings) of (the|my|our|your) (internal )?review", 4),
         (r"(i|we) have (now )?(completed|carried out|conducted|undertaken) (the|an|my|our) (internal )?review", 4),
         (r"(uphold|upheld|overturn|overturned|reverse|reversed) (the|our) (original )?(decision|response)", 3.5),
+        (
+            r"(original |earlier |initial )?(decision|response) (is|was|has been) (upheld|overturned|reversed|confirmed)",
+            3.5,
+        ),
+        (r"as a result of (this|the|my|our) (internal )?review|(considered|reconsidered) your request afresh", 4),
         (r"review (panel|officer|decision)", 2),
     ],
 }

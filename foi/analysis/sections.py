@@ -162,6 +162,11 @@ def is_rights(line: str) -> bool:
     return bool(_RIGHTS.search(line))
 
 
+def authority_text(text: str) -> str:
+    """Return the newest letter without the requester's words quoted back in it."""
+    return "\n\n".join(s.text for s in segment(latest_letter(text)) if s.kind != QUOTED)
+
+
 def decision_text(text: str) -> str:
     """Return only the paragraphs that can decide what kind of letter this is."""
     return "\n\n".join(s.text for s in segment(latest_letter(text)) if s.kind == DECISION)

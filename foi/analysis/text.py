@@ -8,9 +8,11 @@ from functools import lru_cache
 
 MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|"
+    # Welsh bodies write bilingual letters (Welsh Language Act 1993): dateparser reads these too.
+    "ionawr|chwefror|mawrth|ebrill|mai|mehefin|gorffennaf|awst|medi|hydref|tachwedd|rhagfyr"
 )
-_DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+"
+_DAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|dydd (?:llun|mawrth|mercher|iau|gwener|sadwrn|sul)),?\s+"
 # "9 April 2020", "Thursday 9th April 2020", "April 9, 2020", "09/04/2020", "9.4.2020"
 DATE_BODY = (
     rf"(?:{_DAY})?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?,?\s+\d{{4}}"
@@ -32,7 +34,7 @@ def parse_date(text: str) -> dt.date | None:
     import dateparser
 
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip(), flags=re.IGNORECASE)
-    parsed = dateparser.parse(cleaned, languages=["en"], settings=_SETTINGS)  # type: ignore[arg-type]
+    parsed = dateparser.parse(cleaned, languages=["en", "cy"], settings=_SETTINGS)  # type: ignore[arg-type]
     return parsed.date() if parsed else None
 
 

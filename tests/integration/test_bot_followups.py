@@ -120,10 +120,12 @@ def test_the_user_corrects_the_kind_and_their_word_wins(server, bot, database, c
     _, _, our_id = sent
     processor = InboxProcessor(database, clock, on_attach=[on_reply_attached])
     result = processor.ingest(authority_reply(our_id, "Please note our offices are closed on Friday.", n=2))
-    notice = wait_for_text(server, ALICE, "a message")
+    # A letter it cannot read with confidence: the user is asked, and nothing moves until they answer.
+    notice = wait_for_text(server, ALICE, "what is it?")
+    with database.unit_of_work() as session:
+        assert session.scalar(select(FoiRequestRow.status)) == "sent"
     chat = Chat(server, ALICE)
-    chat.press(buttons_of(notice)["✏️ Correct the kind"])
-    chat.press(f"ks:{result.message_id}:refusal")
+    chat.press(buttons_of(notice)["Refusal"])
     assert "Status now: ❌ refused" in chat.text
     with database.unit_of_work() as session:
         message = session.get(MessageRow, result.message_id)

@@ -1,0 +1,167 @@
+"""Replies of the project's own, written to the shape of real ones (boilerplate, quoted requests, advice,
+rights paragraphs, Scottish wording, web-page layouts) — each reproduces a pattern real letters have.
+"""
+
+from foi.questions import Question
+
+# The request as a requester types it: an opening question without a number, then numbered ones.
+REMOTE_WORKING = [
+    Question("What policies are in place to enable remote working during the lockdown since 1 January 2020?"),
+    Question(
+        "Breakdown of the number of new devices purchased by your organisation since 1 January 2020:",
+        ("Laptops", "Tablet computers", "Mobile phones"),
+    ),
+    Question(
+        "Detail on remote working software and licences purchased since 1 January 2020:",
+        ("Number of Zoom accounts created", "Number of new Office 365 accounts purchased"),
+    ),
+]
+
+# A partial answer that restates the request under its own numbering and skips two sub-items.
+PARTIAL_REMOTE_WORKING = """Anytown Borough Council
+Civic Centre, High Street
+Anytown AN1 1AA
+
+9 April 2020
+Our ref: 7730215
+
+Thank you for your request received on 7 April 2020, for the following information:
+
+**What policies are in place to enable remote working during the lockdown since 1 January 2020?**
+
+**1. Breakdown of the number of new devices purchased by your organisation since 1 January 2020:**
+
+- o Laptops**
+- o Tablet computers**
+- o Mobile phones**
+
+**2. Detail on remote working software and licences purchased since 1 January 2020:**
+
+- o Number of Zoom accounts created**
+- o Number of new Office 365 accounts purchased**
+
+We have processed this request under the Freedom of Information Act 2000.
+
+## **Response**
+
+The council holds the information requested and the answers to your questions are below.
+
+***What policies are in place to enable remote working during the lockdown since 1 January 2020?***
+
+Please see the attached remote working policy.
+
+**1. Breakdown of the number of new devices purchased by your organisation since 1 January 2020:**
+
+The council replaces a fifth of its laptops each year (about 480), and devices that fail out of warranty
+(around 90). No tablets were bought, as we use two-in-one laptops for this purpose.
+
+**2. Detail on remote working software and licences purchased since 1 January 2020:**
+
+Zoom is not supported by the council - we use Microsoft Teams
+
+All users of the corporate systems have an Office 365 account.
+
+**Further information**
+
+You may wish to visit Open Anytown, the council's data portal, which brings together our published
+datasets for anyone to use.
+
+**Your rights**
+
+If you are unhappy with the way your request for information has been handled, you can request a review
+within the next 40 working days by writing to the Information Governance Team at foi@anytown.gov.uk.
+
+If, having exhausted our review procedure, you remain dissatisfied, you have a right to appeal to the
+Information Commissioner at Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF. There is no charge.
+"""
+
+# An acknowledgement that promises a reply well after the statutory 20 working days.
+LATE_ACKNOWLEDGEMENT = """Dear Ms Lovelace,
+
+Our ref: ACK-55120
+
+Thank you for your request for information, which we received on {received}. Your request is being dealt
+with under the Freedom of Information Act 2000.
+
+Due to the volume of requests we are currently handling, we will respond by {promised}.
+
+If you have any queries about this request, please contact the Information Governance Team, quoting the
+reference above.
+
+Yours sincerely,
+
+Information Governance Team
+"""
+
+# A whole-request refusal on cost, with "we hold" wording, the statutory definition and advice.
+COST_REFUSAL = """Dear Mr Jones,
+
+TfW Ref: FOI-3312-2425
+
+Thank you for your request received by Transport for Wales (TfW) on 3 March 2025 asking for every
+complaint about late trains since 2015.
+
+I can confirm that we hold the information you require. However, to provide it would exceed the
+'appropriate limit' of £450 set by the Freedom of Information and Data Protection (Appropriate Limit and
+Fees) Regulations 2004.
+
+Under section 12 of the Freedom of Information Act, we are not obliged to comply with a request if we
+estimate that the cost of determining whether we hold the information, locating and retrieving it and
+extracting it from other information would exceed the appropriate limit. This is calculated at £25 per hour.
+
+Our complaints system has no category for late trains, so each of about 41,000 complaints would have to be
+read by hand.
+
+To help bring the cost below the limit, you may wish to consider narrowing your request, for example to a
+single year. If you do, the information may be subject to an exemption, which we would then consider.
+
+If you are not satisfied with this response, you may request an internal review within 40 working days.
+
+Yours sincerely,
+
+FOI Case Officer
+"""
+
+# A review outcome that quotes the requester's review request, which mentions a clarification.
+REVIEW_OUTCOME = """Dear Mr Patel,
+
+Internal review: FOI 2024/118
+
+You wrote on 2 May 2024:
+
+> I am writing to ask for an internal review. You asked me for clarification in March, which I gave,
+> and you still refused my request under section 43. I do not accept that the exemption applies.
+
+I have now considered your request afresh. As a result of this review, I have decided that the original
+decision is upheld: the information is exempt under section 43(2), and the public interest favours
+withholding it.
+
+If you are not content with the outcome of the internal review, you may apply to the Information
+Commissioner for a decision.
+
+Yours sincerely,
+
+Head of Legal Services
+"""
+
+# A Scottish web-page layout: labels and values on separate lines, a s.17 "not held" notice.
+SCOTTISH_NOT_HELD = """Ferry timetable consultation responses: FOI release
+- Published
+- 2 July 2024
+- FOI reference
+- FOI/202400411020
+- Date received
+- 3 June 2024
+- Date responded
+- 28 June 2024
+Information request and response under the Freedom of Information (Scotland) Act 2002
+Information requested
+"Copies of all responses to the 2023 ferry timetable consultation from island councils."
+Response
+While our aim is to provide information whenever possible, in this instance the Scottish Government does not
+have the information you have requested. The consultation was run by the ferry operator, not by us.
+This is a formal notice under section 17(1) of FOISA that the Scottish Government does not have the
+information you have requested.
+If you are unhappy with this response, you may ask us to carry out an internal review, under section 20(1)
+of FOISA, within 40 working days. Our review response is due within 20 working days under section 21(1).
+"""

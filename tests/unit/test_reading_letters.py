@@ -1,0 +1,63 @@
+"""Real-shaped letters of our own: each reproduces a pattern real replies have, read as a careful reader would."""
+
+import datetime as dt
+
+from foi.analysis import analyse
+from foi.deadlines import late_promise, reply_due
+from foi.laws import FOIA
+from tests import letter_fixtures as letters
+
+
+def status_of(result):
+    return {c.part: c.status for c in result.coverage or []}
+
+
+def test_a_partial_answer_under_the_requesters_own_numbering_names_what_it_left_out():
+    result = analyse(letters.PARTIAL_REMOTE_WORKING, letters.REMOTE_WORKING)
+    assert result.kind in ("partial", "information_provided")
+    status = status_of(result)
+    assert status["1"] == "answered"  # the unnumbered opening question is part 1 in the analysis too
+    assert status["2c"] == "not_addressed"  # mobile phones: never mentioned
+    assert status["3b"] != "answered"  # "all users have an account" is not a number purchased
+    assert result.letter_date == dt.date(2020, 4, 9) and result.received_date == dt.date(2020, 4, 7)
+    assert result.authority_refs == ["7730215"] and result.review_window == {"working_days": 40}
+
+
+def test_a_whole_request_refusal_on_cost_is_a_refusal_not_a_partial_answer():
+    result = analyse(letters.COST_REFUSAL, letters.REMOTE_WORKING[:1])
+    assert result.kind == "refusal"
+    assert result.exemptions == ["s.12"]  # the hedged "may be subject to an exemption" is no decision
+    assert result.received_date == dt.date(2025, 3, 3)
+    assert [c.status for c in result.coverage] == ["refused"]
+
+
+def test_a_quoted_review_request_does_not_make_a_clarification():
+    result = analyse(letters.REVIEW_OUTCOME)
+    assert result.kind == "review_outcome"
+    assert result.exemptions == ["s.43(2)"]
+
+
+def test_a_scottish_page_with_labels_on_their_own_lines():
+    result = analyse(letters.SCOTTISH_NOT_HELD)
+    assert result.kind == "not_held"
+    assert result.letter_date == dt.date(2024, 6, 28) and result.received_date == dt.date(2024, 6, 3)
+    assert result.exemptions == []  # FOISA s.17, s.20 and s.21 are procedure, not exemptions
+    assert result.authority_refs == ["FOI/202400411020"]
+
+
+def test_an_acknowledgement_has_no_coverage_and_its_late_promise_is_caught():
+    text = letters.LATE_ACKNOWLEDGEMENT.format(received="2 December 2026", promised="26 February 2027")
+    result = analyse(text, letters.REMOTE_WORKING)
+    assert result.kind == "acknowledgement" and result.coverage is None
+    late = late_promise(FOIA, dt.date(2026, 12, 2), result.promised_date, extension=False)
+    assert late is not None and late.allowed == reply_due(FOIA, dt.date(2026, 12, 2))
+    assert "FOIA s.10(1)" in late.rule
+
+
+def test_a_bilingual_welsh_letter_gives_its_dates_in_welsh_too():
+    text = (
+        "Dyddiad / Date: Dydd Iau, 9 Ebrill 2020\n\nDiolch am eich cais a dderbyniwyd / Thank you for your request "
+        "received on 7 Ebrill 2020.\n\nPlease find attached the information you requested."
+    )
+    result = analyse(text)
+    assert result.letter_date == dt.date(2020, 4, 9) and result.received_date == dt.date(2020, 4, 7)
