@@ -105,9 +105,10 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"(i|we) have (now )?(completed|carried out|conducted|undertaken) (the|an|my|our) (internal )?review", 4),
         (r"(uphold|upheld|overturn|overturned|reverse|reversed) (the|our) (original )?(decision|response)", 3.5),
         (
-            r"(original |earlier |initial )?(decision|response) (is|was|has been) (upheld|overturned|reversed|confirmed)",
+            r"(original |earlier |initial )?(decision|response) (is|was|has been) "
+            r"(upheld|overturned|reversed|confirmed)",
             3.5,
-        ),
+        ),  # fmt: skip
         (r"as a result of (this|the|my|our) (internal )?review|(considered|reconsidered) your request afresh", 4),
         (r"review (panel|officer|decision)", 2),
     ],

@@ -34,8 +34,8 @@ def email(in_reply_to: str, body: str, n: int, date: str) -> bytes:
 def test_an_acknowledgement_then_a_partial_answer_end_in_the_right_review_letter(server, database):
     clock = MovableClock(SENT)
     with database.unit_of_work() as session:
-        request = make_draft(session, telegram_id=ALICE, email="foi@anytown.gov.uk", authority="Anytown Borough Council",
-                             questions=letters.REMOTE_WORKING)  # fmt: skip
+        request = make_draft(session, telegram_id=ALICE, email="foi@anytown.gov.uk",
+                             authority="Anytown Borough Council", questions=letters.REMOTE_WORKING)  # fmt: skip
         queued = outgoing.queue_request(session, request, MAILBOX, clock())
         outbox.mark_sent(session, outbox.claim(session, queued.outbox_id, clock(), dt.timedelta(minutes=1)), clock())
         request_id = request.id
