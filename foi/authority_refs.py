@@ -16,7 +16,7 @@ from foi.references import find_references
 _TOKEN = r"[A-Z0-9](?:[A-Z0-9/_.\-]|[ ](?=\d)){1,40}[A-Z0-9]"
 _LABELLED = re.compile(
     r"(?P<label>(?:\b(?:our|your|my|case|request|foi|eir|file|information\s+request|complaint|review)\s+)?"
-    r"(?:ref(?:erence)?\b\.?|case\b)(?:\s*(?:no\.?|number|num|id|#))?)"
+    r"(?:ref(?:erence)?s?\b\.?|case\b)(?:\s*(?:no\.?|numbers?|nos?\.?|num|ids?|#))?)"
     # Bounded runs of space and punctuation: no backtracking over long blank stretches.
     rf"[^\S\n]{{0,5}}(?:[:#\-–—=]{{1,3}}\s{{0,3}}|[^\S\n]{{1,5}})(?P<ref>{_TOKEN})",
     re.IGNORECASE | re.ASCII,

@@ -61,3 +61,40 @@ def test_a_bilingual_welsh_letter_gives_its_dates_in_welsh_too():
     )
     result = analyse(text)
     assert result.letter_date == dt.date(2020, 4, 9) and result.received_date == dt.date(2020, 4, 7)
+
+
+def test_references_and_dates_in_the_layouts_letters_use():
+    text = (
+        "Case Reference Numbers: 2023-118\n"
+        "Our ref: EIR/23/0456   12 March 2024\n"
+        "Your reference: 99-1234\n\n"
+        "FOI reference: FOI/24/00311\n27 March 2024\n\n"
+        "Thank you for your request received by the Department for Transport (DfT) on the same date.\n\n"
+        "Please find attached the information you requested."
+    )
+    result = analyse(text)
+    assert {"2023-118", "EIR/23/0456", "FOI/24/00311"} <= set(result.authority_refs)
+    assert "99-1234" not in result.authority_refs  # "your reference" is the requester's
+    assert not any("27" in ref or "March" in ref for ref in result.authority_refs)  # a reference stops at the line end
+    assert result.letter_date == dt.date(2024, 3, 12)  # the date beside the reference
+    assert result.received_date == result.letter_date  # "on the same date"
+
+
+def test_answers_grouped_by_number_are_aligned_with_their_questions():
+    from foi.questions import parse_questions
+
+    questions = parse_questions(
+        "1. How many parking fines were issued in 2023?\n2. How many were appealed in 2023?\n"
+        "3. How many appeals succeeded in 2023?\n4. Copies of the guidance given to wardens."
+    )
+    text = (
+        "Dear Ms Lovelace,\n\nThank you for your request of 4 January 2024.\n\n"
+        "With regards to questions 1, 2 and 3, the figures are in the table below:\n\n"
+        "Fines issued 18,204\nAppealed 1,311\nAppeals upheld 402\n\n"
+        "In relation to your fourth question, the guidance is withheld under section 31(1)(a), as its release "
+        "would prejudice the enforcement of the law.\n\n"
+        "If you are not content with the outcome, you may ask for an internal review within 40 working days.\n"
+    )
+    result = analyse(text, questions)
+    assert status_of(result) == {"1": "answered", "2": "answered", "3": "answered", "4": "refused"}
+    assert result.kind == "partial" and result.exemptions == ["s.31(1)(a)"]
