@@ -7,13 +7,19 @@ BIN := $(VENV)/bin
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The program alone (what `make run` needs): no test tools.
+$(VENV)/.installed-app: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "foibot needs Python 3.11 or newer")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+# The program and its test tools (what `make test` needs).
+$(VENV)/.installed: $(VENV)/.installed-app
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-run: install
+run: $(VENV)/.installed-app
 	$(BIN)/foibot db upgrade
 	$(BIN)/foibot run
 

@@ -19,6 +19,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
@@ -26,7 +27,7 @@ from telegram.ext import (
 )
 
 from bot.flow import COMMANDS, Flow
-from bot.notify import Notice, claim_notices, prompt_screen
+from bot.notify import NOTICE_LEASE, Notice, claim_notices, notice_failed, notice_told, prompt_screen
 from bot.screens import MAX_CAPTION, Screen, cut_html, esc, split_message
 from foibot.followups import DuePrompt, claim_prompts, release_prompt, unanswered_parts
 from mail.compose import Mailbox
@@ -53,12 +54,14 @@ class BotService:
         clock: Callable[[], dt.datetime],
         parse: Parser = parse_message,
         limits: Limits | None = None,
+        notice_lease: dt.timedelta = NOTICE_LEASE,
     ) -> None:
         self.database = database
         self.mailbox = mailbox
         self.clock = clock
         self.parse = parse
         self.limits = limits or Limits()
+        self.notice_lease = notice_lease
 
     def step(self, telegram_id: int, kind: str, value: str) -> list[Screen]:
         """Run one step of ``kind`` (command, text or button) for the user, in one transaction."""
@@ -80,10 +83,20 @@ class BotService:
                 return flow.button(value)
             return flow.text(value)
 
+    def notice_told(self, notice: Notice) -> None:
+        if notice.link_id is not None:
+            with self.database.unit_of_work() as session:
+                notice_told(session, notice.link_id, self.clock())
+
+    def notice_failed(self, notice: Notice) -> None:
+        if notice.link_id is not None:
+            with self.database.unit_of_work() as session:
+                notice_failed(session, notice.link_id)
+
     def take_notices(self) -> list[Notice]:
         """Claim replies and held mail not yet told to their owners."""
         with self.database.unit_of_work() as session:
-            return claim_notices(session, self.clock(), parse=self.parse)
+            return claim_notices(session, self.clock(), parse=self.parse, lease=self.notice_lease)
 
     def take_prompts(self) -> list[tuple[DuePrompt, Screen]]:
         """Claim the follow-up prompts due now, with the screen for each."""
@@ -109,12 +122,17 @@ class BotService:
 async def deliver_notices(bot, service: BotService) -> int:  # type: ignore[no-untyped-def]
     """Send every pending reply notice; return how many users were told."""
     notices = await asyncio.to_thread(service.take_notices)
+    told = 0
     for notice in notices:
         try:
             await send_screens_with(bot, notice.telegram_id, notice.screens)
         except TelegramError:
-            log.exception("could not notify user %s", notice.telegram_id)
-    return len(notices)
+            log.exception("could not notify user %s; it will be tried again", notice.telegram_id)
+            await asyncio.to_thread(service.notice_failed, notice)
+            continue
+        await asyncio.to_thread(service.notice_told, notice)
+        told += 1
+    return told
 
 
 async def deliver_prompts(bot, service: BotService) -> int:  # type: ignore[no-untyped-def]
@@ -131,6 +149,39 @@ async def deliver_prompts(bot, service: BotService) -> int:  # type: ignore[no-u
         await asyncio.to_thread(service.prompt_told, due)
         sent += 1
     return sent
+
+
+class EachUserInOrder(BaseUpdateProcessor):
+    """Updates run concurrently, but each user's own one after another, in the order they came.
+
+    ptb handles one update at a time by default, so one user's 15 MB download made everyone else wait;
+    fully concurrent handling could read a user's second message before their first.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._queues: dict[int, tuple[asyncio.Lock, list[int]]] = {}  # user -> (lock, [updates waiting or running])
+
+    async def do_process_update(self, update: object, coroutine) -> None:  # type: ignore[no-untyped-def]
+        user = update.effective_user if isinstance(update, Update) else None
+        if user is None:
+            await coroutine
+            return
+        lock, pending = self._queues.setdefault(user.id, (asyncio.Lock(), [0]))
+        pending[0] += 1
+        try:
+            async with lock:  # asyncio locks are first come, first served
+                await coroutine
+        finally:
+            pending[0] -= 1
+            if not pending[0]:
+                del self._queues[user.id]
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
 
 
 def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
@@ -177,7 +228,7 @@ def build_application(
     join_wait: float = 1.5,
 ) -> Application:
     """Build the ptb application with our handlers and Telegram's rate limits (30 messages/s, 429 retries)."""
-    builder = ApplicationBuilder().token(token)
+    builder = ApplicationBuilder().token(token).concurrent_updates(EachUserInOrder())
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     if base_url:

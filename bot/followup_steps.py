@@ -280,6 +280,7 @@ class FollowUpSteps:
         link, request = found
         assign(self.session, link.message_id, request.id, self.now)
         link.notified_at = None  # tell the user about it as a reply now
+        link.notice_claimed_at = None
         return [Screen(f"Attached to {esc(request.reference)}.")]
 
     def on_held_no(self, message_id: str, request_id: str) -> list[Screen]:

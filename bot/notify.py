@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.screens import Button, Screen, esc
@@ -27,10 +27,26 @@ REVIEWABLE = {"partial", "refusal", "not_held", "information_provided"}
 class Notice:
     telegram_id: int
     screens: list[Screen]
+    link_id: int | None = None  # the message link it tells about: marked told once Telegram accepted it
 
 
-def claim_notices(session: Session, now: dt.datetime, limit: int = 20, parse: Parser = parse_message) -> list[Notice]:
-    """Claim incoming messages not yet told to their owners and return what to tell them."""
+NOTICE_LEASE = dt.timedelta(seconds=60)  # a claimed notice not told by then is claimed again
+
+
+def claim_notices(
+    session: Session,
+    now: dt.datetime,
+    limit: int = 20,
+    parse: Parser = parse_message,
+    lease: dt.timedelta = NOTICE_LEASE,
+) -> list[Notice]:
+    """Claim messages not yet told to their owners and return what to tell them.
+
+    A claim is a lease, not the telling: ``notice_told`` marks a notice told once Telegram accepted
+    it, ``notice_failed`` gives it back. A crash in between repeats a notice; it never loses one.
+    """
+    stale = now - lease
+    unclaimed = or_(MessageLink.notice_claimed_at.is_(None), MessageLink.notice_claimed_at < stale)
     pending = session.execute(
         select(
             MessageLink.id,
@@ -44,6 +60,7 @@ def claim_notices(session: Session, now: dt.datetime, limit: int = 20, parse: Pa
         .where(
             MessageLink.notified_at.is_(None),
             MessageLink.status.in_(["attached", "suggested"]),
+            unclaimed,
         )
         .order_by(MessageLink.id)
         .limit(limit)
@@ -52,18 +69,17 @@ def claim_notices(session: Session, now: dt.datetime, limit: int = 20, parse: Pa
     for link_id, message_id, request_id, status, reason, note in pending:
         claimed = session.execute(
             update(MessageLink)
-            .where(MessageLink.id == link_id, MessageLink.notified_at.is_(None))
-            .values(notified_at=now)
+            .where(MessageLink.id == link_id, MessageLink.notified_at.is_(None), unclaimed)
+            .values(notice_claimed_at=now)
             .execution_options(synchronize_session=False)
         ).rowcount
         if claimed != 1:
-            continue
+            continue  # another sender has it
         request = session.get(FoiRequestRow, request_id)
         message = session.get(MessageRow, message_id)
-        if request is None or message is None:
-            continue
-        owner = session.get(User, request.owner_id)
-        if owner is None or owner.telegram_id is None:
+        owner = session.get(User, request.owner_id) if request is not None else None
+        if request is None or message is None or owner is None or owner.telegram_id is None:
+            notice_told(session, link_id, now)  # nobody on Telegram to tell (a request from the command line)
             continue
         if message.direction == "out":
             screens = [sent_screen(request, message)]
@@ -71,9 +87,29 @@ def claim_notices(session: Session, now: dt.datetime, limit: int = 20, parse: Pa
             screens = reply_screens(request, message, parse)
         else:
             screens = held_screens(request, message, reason, note)
-        notices.append(Notice(owner.telegram_id, screens))
+        notices.append(Notice(owner.telegram_id, screens, link_id))
     notices.extend(_failed_sends(session, now))
     return notices
+
+
+def notice_told(session: Session, link_id: int, now: dt.datetime) -> None:
+    """Mark a notice told: Telegram accepted every screen of it."""
+    session.execute(
+        update(MessageLink)
+        .where(MessageLink.id == link_id)
+        .values(notified_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def notice_failed(session: Session, link_id: int) -> None:
+    """Give a claimed notice back, so the next round tells it."""
+    session.execute(
+        update(MessageLink)
+        .where(MessageLink.id == link_id, MessageLink.notified_at.is_(None))
+        .values(notice_claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _failed_sends(session: Session, now: dt.datetime) -> list[Notice]:

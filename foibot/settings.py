@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
     telegram_poll_timeout: float = Field(default=10.0, ge=0, le=60)
     notify_seconds: float = Field(default=1.0, gt=0)
+    notice_lease_seconds: float = Field(default=60.0, gt=0)
     sweep_minutes: float = Field(default=5.0, gt=0)
 
     mail_address: str | None = None

@@ -144,7 +144,14 @@ def bot_service(settings: Settings, db: Database):  # type: ignore[no-untyped-de
     """Build the bot's use-case runner: mailbox, clock, the sandboxed parser and the limits."""
     from bot.app import BotService
 
-    return BotService(db, mailbox(settings), now, parse=safe_parser(settings), limits=limits(settings))
+    return BotService(
+        db,
+        mailbox(settings),
+        now,
+        parse=safe_parser(settings),
+        limits=limits(settings),
+        notice_lease=dt.timedelta(seconds=settings.notice_lease_seconds),
+    )
 
 
 def bot_application(settings: Settings, db: Database):  # type: ignore[no-untyped-def]

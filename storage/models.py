@@ -248,8 +248,10 @@ class MessageLink(Base):
     status: Mapped[str] = mapped_column(String(20), default="attached")
     note: Mapped[str | None] = mapped_column(Text)  # why it was held
     created_at: Mapped[dt.datetime] = mapped_column(server_default=_now())
-    # When the owner was told on Telegram (None: not yet); claimed before sending.
+    # When Telegram accepted the notice to the owner (None: not yet). A sender claims it first, for a
+    # lease: a sender that dies mid-way leaves the claim to run out, and the notice is sent again.
     notified_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    notice_claimed_at: Mapped[dt.datetime | None]
 
     message: Mapped[MessageRow] = relationship(back_populates="links")
 

@@ -101,8 +101,9 @@ def analyse(
     unanswered = sum(1 for c in covered or [] if c.status != ANSWERED)
     answered = sum(1 for c in covered or [] if c.status == ANSWERED)
     # The decision is in the letter, not in page 40 of an attachment: a bounded number of sentences.
-    deciding = clean(decision_text(text))
-    own = clean(authority_text(text))  # all but the requester's words quoted back
+    parts_of_letter = segment(latest_letter(text))
+    deciding = clean(decision_text(parts_of_letter))
+    own = clean(authority_text(parts_of_letter))  # all but the requester's words quoted back
     verdict = classify(sentences(f"{subject}\n\n{deciding}")[:MAX_SENTENCES], label, unanswered, answered)
     touched = sum(1 for c in covered or [] if c.status != NOT_ADDRESSED)
     if verdict.kind == "other" and touched:
@@ -129,6 +130,6 @@ def analyse(
         regulator=facts.regulator(letter),
         coverage=covered,
         notes=notes,
-        sections=[(s.kind, " ".join(s.text.split())[:100]) for s in segment(latest_letter(text))][:60],
+        sections=[(s.kind, " ".join(s.text[:300].split())[:100]) for s in parts_of_letter[:60]],
         scores={k: round(v, 2) for k, v in verdict.scores.items() if v},
     )

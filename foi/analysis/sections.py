@@ -104,6 +104,7 @@ def segment(text: str) -> list[Section]:
         if _RESPONSE_HEADING.match(first_line):
             in_request = False
         lines = paragraph.splitlines()
+        head = paragraph[:2000]  # a paragraph shows what it is early; a huge one is not searched whole
         quoted = (
             in_request
             or paragraph.startswith(("“", '"', "'", "‘"))
@@ -111,11 +112,11 @@ def segment(text: str) -> list[Section]:
         )
         if quoted:
             kind = QUOTED
-        elif _RIGHTS.search(paragraph):
+        elif _RIGHTS.search(head):
             kind = RIGHTS
-        elif _STATUTE.search(paragraph) and not _decides(paragraph):
+        elif _STATUTE.search(head) and not _decides(head):
             kind = STATUTE
-        elif _ADVICE.search(paragraph) and not _decides(paragraph):
+        elif _ADVICE.search(head) and not _decides(head):
             kind = ADVICE
         else:
             kind = DECISION
@@ -162,11 +163,11 @@ def is_rights(line: str) -> bool:
     return bool(_RIGHTS.search(line))
 
 
-def authority_text(text: str) -> str:
-    """Return the newest letter without the requester's words quoted back in it."""
-    return "\n\n".join(s.text for s in segment(latest_letter(text)) if s.kind != QUOTED)
+def authority_text(sections: list[Section]) -> str:
+    """Return the letter without the requester's words quoted back in it."""
+    return "\n\n".join(s.text for s in sections if s.kind != QUOTED)
 
 
-def decision_text(text: str) -> str:
+def decision_text(sections: list[Section]) -> str:
     """Return only the paragraphs that can decide what kind of letter this is."""
-    return "\n\n".join(s.text for s in segment(latest_letter(text)) if s.kind == DECISION)
+    return "\n\n".join(s.text for s in sections if s.kind == DECISION)

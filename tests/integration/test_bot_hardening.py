@@ -140,3 +140,25 @@ def test_a_forged_delete_button_tells_the_truth(server, bot):
     chat.say("/start")
     chat.press("cxy")
     assert "There is no open draft to delete" in chat.text
+
+
+def test_one_users_slow_download_does_not_make_another_wait(server, bot, database):
+    import time
+
+    from tests.integration.test_bot_followups import wait_for_text
+
+    chat = compose_until_questions(Chat(server, ALICE))
+    chat.say("Laptops bought in 2020")
+    chat.press("pv")
+    server.delay["sendMessage"] = 3.0  # Alice's screens take three seconds each to reach her
+    mark = server.mark()
+    server.press(ALICE, "send")
+    server.wait_for(lambda c: c.method == "sendMessage" and int(c.params["chat_id"]) == ALICE and
+                    server.calls.index(c) >= mark, 10)  # fmt: skip
+    server.delay.clear()
+    started = time.monotonic()
+    server.send_text(BOB, "/help")
+    wait_for_text(server, BOB, "How foibot works", timeout=5)
+    assert time.monotonic() - started < 0.5
+    # Alice's own updates still come in order, after hers.
+    wait_for_text(server, ALICE, "Sent to the outbox", timeout=10)

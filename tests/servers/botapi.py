@@ -42,6 +42,7 @@ class BotApiServer:
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
         self.flood_next: dict[str, int] = {}  # method -> how many 429s to answer first
+        self.delay: dict[str, float] = {}  # method -> seconds to wait before answering
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._condition = threading.Condition()
@@ -256,6 +257,9 @@ class BotApiServer:
                     return
                 self.calls.append(Call(method, params, files))
                 self._condition.notify_all()
+        pause = self.delay.get(method, 0.0)
+        if pause:
+            time.sleep(pause)  # a slow Bot API: the call is recorded, the answer comes later
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             self._reply(

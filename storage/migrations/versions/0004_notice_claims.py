@@ -1,0 +1,25 @@
+"""Notices are told at least once: a claim (a lease) before Telegram is asked, told only after it accepted.
+
+Revision ID: 0004
+Revises: 0003
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("message_links", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("notice_claimed_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("message_links", schema=None) as batch_op:
+        batch_op.drop_column("notice_claimed_at")
