@@ -17,9 +17,10 @@ from foi import deadlines, letters
 from foi.laws import law_for
 from foi.lifecycle import Event, can
 from foibot import followups, outgoing
-from foibot.replies import KIND_WORDS, apply_kind, arrival_of
+from foibot.replies import KIND_WORDS, apply_kind, arrival_of, on_reply_attached
 from mail.errors import AddressError
 from mail.ingest import assign
+from mail.parse import DEFAULT_MAX_BYTES
 from service import corrections
 from storage.models import FoiRequestRow, MessageLink, MessageRow
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from mail.compose import Mailbox
+    from mail.ingest import Parser
     from storage.models import User
 
 
@@ -37,6 +39,7 @@ class FollowUpSteps:
     user: User
     mailbox: Mailbox
     now: dt.datetime
+    parse: Parser
 
     if TYPE_CHECKING:
 
@@ -279,6 +282,10 @@ class FollowUpSteps:
             return [Screen("That message is no longer waiting for you.")]
         link, request = found
         assign(self.session, link.message_id, request.id, self.now)
+        message = self.session.get(MessageRow, link.message_id)
+        if message is not None and message.raw is not None and message.analysis is None:
+            # Read it now, as if it had been attached on arrival: the request follows its kind.
+            on_reply_attached(self.session, request, message, self.parse(message.raw, DEFAULT_MAX_BYTES))
         link.notified_at = None  # tell the user about it as a reply now
         link.notice_claimed_at = None
         return [Screen(f"Attached to {esc(request.reference)}.")]

@@ -18,14 +18,28 @@ def client_for(server) -> imapclient.IMAPClient:
     return client
 
 
-def append(server, folder: str, raw: bytes) -> None:
-    client = client_for(server)
-    try:
-        if not client.folder_exists(folder):
-            client.create_folder(folder)
-        client.append(folder, raw)
-    finally:
-        client.logout()
+def append(server, folder: str, raw: bytes, attempts: int = 3) -> None:
+    """Deliver ``raw`` as a mail service would; a server that has just restarted may drop the first try."""
+    for attempt in range(attempts):
+        try:
+            client = client_for(server)
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+            continue
+        try:
+            if not client.folder_exists(folder):
+                client.create_folder(folder)
+            client.append(folder, raw)
+            return
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+        finally:
+            try:
+                client.logout()
+            except OSError:
+                pass
 
 
 def message_ids_in(server, folder: str) -> list[str]:
