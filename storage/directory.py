@@ -11,11 +11,6 @@ from sqlalchemy.orm import Session
 from storage.models import AuthorityDomain, AuthorityRow, FoiRequestRow, User
 
 
-def email_domain(address: str) -> str:
-    """Return the lower-cased domain of an email address."""
-    return address.rpartition("@")[2].strip().lower()
-
-
 def visible_to(user_id: int | None):  # type: ignore[no-untyped-def]
     """SQL condition: the shared directory, and the bodies ``user_id`` added for themselves."""
     shared = AuthorityRow.added_by.is_(None)
