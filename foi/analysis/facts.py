@@ -109,12 +109,12 @@ _LABELS = {
         r"^(?:dyddiad\s*/\s*date|dyddiad|date|dated)\b(?!\s+(?:received|responded|published|of))", re.IGNORECASE
     ),
 }
-_BULLET = re.compile(r"^[\s*_>|•·-]+|[\s*_|]+$")
 _REF_LABEL = re.compile(r"\b(?:our|your|case|foi|request)?\s*ref(?:erence)?\b", re.IGNORECASE)
 
 
 def _lines(text: str) -> list[str]:
-    return [_BULLET.sub("", clean(line)).strip() for line in text.splitlines()[:400]]
+    # str.strip, not a regex: "[\s*_|]+$" would retry every position of a long blank run (quadratic).
+    return [clean(line).strip().lstrip("*_>|•·- \t").rstrip("*_| \t") for line in text.splitlines()[:400]]
 
 
 def labelled_dates(text: str) -> dict[str, dt.date]:
