@@ -21,10 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 warnings.filterwarnings("ignore")
 
-from foibot import outgoing  # noqa: E402
 from mail.compose import Mailbox  # noqa: E402
-from mail.sender import OutboxSender  # noqa: E402
 from mail.smtp import SmtpConfig, SmtpTransport  # noqa: E402
+from service import outgoing  # noqa: E402
+from service.sender import OutboxSender  # noqa: E402
 from storage.db import open_database, upgrade  # noqa: E402
 from tests.factories import make_draft  # noqa: E402
 from tests.servers.smtp import SmtpServer  # noqa: E402

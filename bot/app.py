@@ -29,14 +29,14 @@ from telegram.ext import (
 from bot.flow import COMMANDS, Flow
 from bot.notify import NOTICE_LEASE, Notice, claim_notices, notice_failed, notice_told, prompt_screen
 from bot.screens import MAX_CAPTION, Screen, cut_html, esc, split_message
-from foibot.followups import DuePrompt, claim_prompts, release_prompt, unanswered_parts
 from mail.compose import Mailbox
-from mail.ingest import Parser
-from mail.parse import parse_message
+from mail.parse import Parser, parse_message
+from service import prompts
+from service.followups import unanswered_parts
 from service.limits import Limits, refusal_for_user
 from storage.db import Database
 from storage.models import FoiRequestRow, User
-from storage.requests import add_event
+from storage.wakeups import NOTICES, Wakeups
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +98,9 @@ class BotService:
         with self.database.unit_of_work() as session:
             return claim_notices(session, self.clock(), parse=self.parse, lease=self.notice_lease)
 
-    def take_prompts(self) -> list[tuple[DuePrompt, Screen]]:
+    def take_prompts(self) -> list[tuple[prompts.DuePrompt, Screen]]:
         """Claim the follow-up prompts due now, with the screen for each."""
-        claimed = claim_prompts(self.database, self.clock())
+        claimed = prompts.claim(self.database, self.clock())
         screens = []
         with self.database.unit_of_work() as session:
             for due in claimed:
@@ -109,14 +109,11 @@ class BotService:
                 screens.append((due, prompt_screen(request, due.prompt, unanswered_parts(session, request.id))))
         return screens
 
-    def prompt_told(self, due: DuePrompt) -> None:
-        with self.database.unit_of_work() as session:
-            request = session.get(FoiRequestRow, due.request_id)
-            if request is not None:
-                add_event(session, request, self.clock(), "prompt", f"prompted: {due.prompt.kind.replace('_', ' ')}")
+    def prompt_told(self, due: prompts.DuePrompt) -> None:
+        prompts.record_told(self.database, due, self.clock())
 
-    def prompt_failed(self, due: DuePrompt) -> None:
-        release_prompt(self.database, due.claim_id)
+    def prompt_failed(self, due: prompts.DuePrompt) -> None:
+        prompts.release(self.database, due)
 
 
 async def deliver_notices(bot, service: BotService) -> int:  # type: ignore[no-untyped-def]
@@ -226,6 +223,7 @@ def build_application(
     notify_every: float = 1.0,
     sweep_every: float = 300.0,
     join_wait: float = 1.5,
+    wakeups: Wakeups | None = None,
 ) -> Application:
     """Build the ptb application with our handlers and Telegram's rate limits (30 messages/s, 429 retries)."""
     builder = ApplicationBuilder().token(token).concurrent_updates(EachUserInOrder())
@@ -297,6 +295,24 @@ def build_application(
     async def notify_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         await deliver_notices(context.bot, service)
 
+    # Told as soon as a reply is processed: a wake-up (in this process, or by PostgreSQL's NOTIFY)
+    # sets an event the notice task waits on; the job above is the fallback poll.
+    async def tell_when_woken(app: Application) -> None:
+        woken = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        assert wakeups is not None
+        wakeups.subscribe(NOTICES, lambda: loop.call_soon_threadsafe(woken.set))
+        while True:
+            await woken.wait()
+            woken.clear()
+            try:
+                await deliver_notices(app.bot, service)
+            except Exception:
+                log.exception("telling notices failed; the poll will try again")
+
+    if wakeups is not None:
+        application.bot_data["start_tasks"] = [tell_when_woken]
+
     async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         await deliver_prompts(context.bot, service)
 
@@ -330,11 +346,15 @@ async def run_until(
     async with application:
         await register_commands(application)
         await application.start()
+        # Our own long-lived tasks (not ptb's create_task: application.stop() would wait for them forever).
+        tasks = [asyncio.create_task(start(application)) for start in application.bot_data.get("start_tasks", [])]
         assert application.updater is not None
         if webhook:
             await application.updater.start_webhook(**webhook)
         else:
             await application.updater.start_polling(timeout=int(poll_timeout), drop_pending_updates=False)
         await stop.wait()
+        for task in tasks:
+            task.cancel()
         await application.updater.stop()
         await application.stop()

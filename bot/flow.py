@@ -28,19 +28,16 @@ from bot.followup_steps import FollowUpSteps
 from bot.screens import Screen, esc
 from foi import advice, deadlines, letters
 from foi.laws import law_for
-from foi.lifecycle import Event, can
 from foi.questions import Question, parse_questions, sub_label
-from foibot import outgoing
 from mail.compose import Mailbox
 from mail.errors import AddressError
-from mail.ingest import Parser
-from mail.parse import parse_message
-from service import limits
+from mail.parse import Parser, parse_message
+from service import drafts, limits, outgoing
 from service.directory import add_authority, checked_address, find_authorities
 from service.limits import Limits
 from storage.directory import NATIONS
-from storage.models import AuthorityRow, FoiRequestRow, User
-from storage.requests import assign_reference, questions_of, replace_questions, transition
+from storage.models import FoiRequestRow, User
+from storage.requests import questions_of
 
 MAX_TITLE = 150
 MAX_ID = 2**62  # ids in buttons beyond any row id (forged data must not overflow the database)
@@ -231,12 +228,10 @@ class Flow(FollowUpSteps):
         if not self.user.real_name:
             self.go("ask_name", then="new")
             return [Screen("Before the first request I need your real name.\n\n" + views.ASK_NAME)]
-        refusal = limits.refusal_for_new_draft(self.session, self.user, self.limits)
-        if refusal:
-            return [Screen(esc(refusal))]
-        draft = FoiRequestRow(owner=self.user, status="draft", title="", regime="foia")
-        self.session.add(draft)
-        self.session.flush()
+        try:
+            draft = drafts.start_draft(self.session, self.user, self.limits)
+        except drafts.DraftRefused as refusal:
+            return [Screen(esc(str(refusal)))]
         self.user.conversation = {"state": "authority_query", "draft": draft.id}
         return [Screen(views.ASK_AUTHORITY)]
 
@@ -296,11 +291,12 @@ class Flow(FollowUpSteps):
 
     def on_pick_authority(self, authority_id: str) -> list[Screen]:
         draft = self.draft()
-        authority = self.session.get(AuthorityRow, int(authority_id))
-        if draft is None or authority is None or (authority.added_by not in (None, self.user.id)):
-            return [Screen("That choice is no longer open. /new starts a request.")]
-        draft.authority = authority
-        draft.regime = authority.regime
+        try:
+            if draft is None:
+                raise drafts.DraftRefused("That choice is no longer open.")
+            authority = drafts.choose_authority(self.session, draft, int(authority_id), self.user)
+        except drafts.DraftRefused as refusal:
+            return [Screen(f"{esc(str(refusal))} /new starts a request.")]
         self.go("title")
         law = law_for(draft.regime)
         return [
@@ -357,7 +353,7 @@ class Flow(FollowUpSteps):
             return [Screen(f"A title has 3 to {MAX_TITLE} characters. " + views.ASK_TITLE)]
         draft = self.draft()
         assert draft is not None
-        draft.title = " ".join(text.split())
+        drafts.set_title(draft, text)
         self.go("question")
         return [Screen(views.ASK_FIRST_QUESTION)]
 
@@ -368,7 +364,7 @@ class Flow(FollowUpSteps):
     def _save_questions(self, questions: list[Question]) -> None:
         draft = self.draft()
         assert draft is not None
-        replace_questions(self.session, draft, questions)
+        drafts.set_questions(self.session, draft, questions)
 
     def on_question(self, text: str) -> list[Screen]:
         pasted = parse_questions(text)
@@ -542,13 +538,8 @@ class Flow(FollowUpSteps):
             return [Screen(esc(problem))] + self.questions_screen()
         self.go("preview")
         law = law_for(draft.regime)
-        reference = assign_reference(self.session, draft)
+        letter = drafts.letter_for(self.session, draft)
         assert draft.authority is not None
-        letter = letters.initial_request(
-            law,
-            letters.Addressing(draft.authority.name, self.user.real_name or "", reference, draft.title),
-            self._questions(),
-        )
         central = "central" in (draft.authority.tags or [])
         tips = advice.advise_request(law, draft.title, self._questions(), central_government=central)
         screens = [
@@ -618,7 +609,7 @@ class Flow(FollowUpSteps):
         self.user.conversation = {"state": "idle"}
         if draft is None:
             return [Screen("There is no open draft to delete; nothing was changed. /drafts lists yours.")]
-        self.session.delete(draft)
+        drafts.delete_draft(self.session, draft)
         return [Screen("The draft is deleted. /new starts another.")]
 
     def on_resume_draft(self, request_id: str) -> list[Screen]:
@@ -663,7 +654,7 @@ class Flow(FollowUpSteps):
 
     def on_withdraw(self, request_id: str) -> list[Screen]:
         request = self.own_request(int(request_id))
-        if request is None or not can(request.status, Event.WITHDRAW):
+        if request is None or not drafts.can_withdraw(request):
             return [Screen("That request cannot be withdrawn now.")]
         return [
             Screen(
@@ -674,7 +665,7 @@ class Flow(FollowUpSteps):
 
     def on_withdraw_confirmed(self, request_id: str) -> list[Screen]:
         request = self.own_request(int(request_id))
-        if request is None or not can(request.status, Event.WITHDRAW):
+        if request is None or not drafts.can_withdraw(request):
             return [Screen("That request cannot be withdrawn now.")]
-        transition(self.session, request, Event.WITHDRAW, self.now, "withdrawn by the requester")
+        drafts.withdraw(self.session, request, self.now)
         return [Screen(f"{esc(request.reference or request.title)} is withdrawn.")]

@@ -16,19 +16,18 @@ from bot.screens import Screen, esc
 from foi import deadlines, letters
 from foi.laws import law_for
 from foi.lifecycle import Event, can
-from foibot import followups, outgoing
-from foibot.replies import KIND_WORDS, apply_kind, arrival_of, on_reply_attached
 from mail.errors import AddressError
-from mail.ingest import assign
 from mail.parse import DEFAULT_MAX_BYTES
-from service import corrections
+from service import corrections, followups, outgoing
+from service.ingest import assign
+from service.replies import KIND_WORDS, correct_kind, on_reply_attached
 from storage.models import FoiRequestRow, MessageLink, MessageRow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from mail.compose import Mailbox
-    from mail.ingest import Parser
+    from mail.parse import Parser
     from storage.models import User
 
 
@@ -188,11 +187,7 @@ class FollowUpSteps:
         if found is None or kind not in KIND_WORDS:
             return [Screen("That message is not yours or no longer exists.")]
         message, request = found
-        message.classification_by_user = kind  # the user's word wins, and is kept
-        arrived = arrival_of(message)
-        apply_kind(
-            self.session, request, kind, message.analysis or {}, arrived.astimezone(deadlines.LONDON).date(), at=arrived
-        )
+        correct_kind(self.session, request, message, kind, self.now)
         return [Screen(f"Noted: {esc(KIND_WORDS[kind])}. Status now: {views.status_label(request.status)}.")]
 
     def on_dismiss(self, message_id: str) -> list[Screen]:
@@ -285,7 +280,7 @@ class FollowUpSteps:
         message = self.session.get(MessageRow, link.message_id)
         if message is not None and message.raw is not None and message.analysis is None:
             # Read it now, as if it had been attached on arrival: the request follows its kind.
-            on_reply_attached(self.session, request, message, self.parse(message.raw, DEFAULT_MAX_BYTES))
+            on_reply_attached(self.session, request, message, self.parse(message.raw, DEFAULT_MAX_BYTES), self.now)
         link.notified_at = None  # tell the user about it as a reply now
         link.notice_claimed_at = None
         return [Screen(f"Attached to {esc(request.reference)}.")]

@@ -14,10 +14,9 @@ from foi.analysis import CONFIDENT
 from foi.deadlines import late_promise
 from foi.followup import Prompt
 from foi.laws import law_for
-from foibot.replies import KIND_WORDS
-from mail.ingest import Parser
 from mail.matching import AUTH_FAILED
-from mail.parse import DEFAULT_MAX_BYTES, parse_message
+from mail.parse import DEFAULT_MAX_BYTES, Parser, parse_message
+from service.replies import KIND_WORDS
 from storage.models import FoiRequestRow, MessageLink, MessageRow, OutboxMessage, User
 
 REVIEWABLE = {"partial", "refusal", "not_held", "information_provided"}

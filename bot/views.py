@@ -11,8 +11,7 @@ from bot.screens import Button, Screen, esc
 from foi.deadlines import is_overdue
 from foi.laws import law_for
 from foi.lifecycle import Event, Status, can
-from mail.ingest import Parser
-from mail.parse import DEFAULT_MAX_BYTES, parse_message, safe_filename
+from mail.parse import DEFAULT_MAX_BYTES, Parser, parse_message, safe_filename
 from storage.models import Attachment, FoiRequestRow, MessageLink, MessageRow, TimelineEvent, User
 
 PAGE_SIZE = 5
@@ -168,7 +167,10 @@ def request_page(session: Session, request: FoiRequestRow, today: dt.date) -> li
         if request.status in ("sent", "acknowledged", "extended") and is_overdue(due, today):
             lines.append(f"⚠️ <b>Overdue</b> since {short_date(due)}.")
     events = session.scalars(
-        select(TimelineEvent).where(TimelineEvent.request_id == request.id).order_by(TimelineEvent.at.desc()).limit(8)
+        select(TimelineEvent)
+        .where(TimelineEvent.request_id == request.id)
+        .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
+        .limit(8)
     ).all()
     if events:
         lines.append("\n<b>Timeline</b>")

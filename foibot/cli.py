@@ -40,6 +40,7 @@ MAX_ID = 2**62  # message numbers beyond any row id
 class Part(StrEnum):
     BOT = "bot"
     WATCH = "watch"
+    PROCESS = "process"
     SEND = "send"
 
 
@@ -177,8 +178,9 @@ def request_new(
     """Write a request and queue it in the outbox (send it with `foibot send-queued`)."""
     from foi.laws import law_for
     from foi.questions import parse_questions
-    from foibot import outgoing, wiring
+    from foibot import wiring
     from mail.errors import AddressError
+    from service import outgoing
     from service.directory import add_authority, checked_address
     from storage.directory import operator
     from storage.models import FoiRequestRow
@@ -401,7 +403,7 @@ def held_assign(
     """Attach a held message to a request."""
     from foi.references import normalize
     from foibot import wiring
-    from mail.ingest import assign
+    from service.ingest import assign
     from storage.models import MessageRow
     from storage.requests import RequestNotFound, by_reference
 
@@ -567,7 +569,7 @@ def timeline(reference: Annotated[str, typer.Argument(help="our reference, e.g. 
 def run(
     only: Annotated[Part | None, typer.Option(help="run one part only", case_sensitive=False)] = None,
 ) -> None:
-    """Run the bot, the outbox sender and the IMAP watcher in one process."""
+    """Run the bot, the IMAP watcher, the inbox processor and the outbox sender in one process (or one part)."""
     from foibot import runner
 
     settings = _settings()

@@ -1,8 +1,12 @@
-"""``foibot run``: the bot, the outbox sender and the IMAP watcher in one process.
+"""``foibot run``: the bot, the IMAP watcher, the inbox processor and the outbox sender in one process.
 
 Each part runs in its own thread against the same database; ``--only`` runs
 one part so a larger deployment can run them as separate processes against
-PostgreSQL. SIGINT/SIGTERM stop every part cleanly.
+PostgreSQL (several ``--only process`` workers, each with its own
+WORKER_NAME, share the inbox). The watcher only stores mail; it wakes the
+processor, which wakes the bot when a reply is ready to be told — in this
+process directly, across processes by PostgreSQL's LISTEN/NOTIFY, with
+polling as the fallback. SIGINT/SIGTERM stop every part cleanly.
 """
 
 from __future__ import annotations
@@ -16,15 +20,20 @@ import threading
 from foibot import logs, wiring
 from foibot.settings import Settings
 from mail.errors import AuthenticationFailure
+from mail.matching import ATTACHED, SUGGESTED
+from service.ingest import Processed
+from storage.wakeups import INBOX, NOTICES, Wakeups
 
 log = logging.getLogger("foibot")
 
-PARTS = ("bot", "watch", "send")
+PARTS = ("bot", "watch", "process", "send")
 REQUIRED = {
     "send": ("mail_address", "smtp_host"),
     "watch": ("imap_host", "imap_username", "imap_password"),
+    "process": (),
     "bot": ("telegram_bot_token", "mail_address"),
 }
+PROCESS_POLL_SECONDS = 5.0  # the processor's fallback when no wake-up comes
 
 
 def missing_settings(settings: Settings, parts: tuple[str, ...]) -> list[str]:
@@ -35,7 +44,7 @@ def missing_settings(settings: Settings, parts: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _send_loop(settings: Settings, stop: threading.Event) -> None:
+def _send_loop(settings: Settings, stop: threading.Event, wake: Wakeups) -> None:
     db = wiring.database(settings)
     sender = wiring.sender(settings, db)
     while not stop.is_set():
@@ -51,9 +60,31 @@ def _send_loop(settings: Settings, stop: threading.Event) -> None:
         stop.wait(settings.outbox_poll_seconds)
 
 
-def _watch_loop(settings: Settings, stop: threading.Event) -> None:
+def _watch_loop(settings: Settings, stop: threading.Event, wake: Wakeups) -> None:
     db = wiring.database(settings)
-    wiring.watcher(settings, db).run(stop)
+    wiring.watcher(settings, db, on_stored=lambda: wake.wake(INBOX)).run(stop)
+
+
+def _process_loop(settings: Settings, stop: threading.Event, wake: Wakeups) -> None:
+    db = wiring.database(settings)
+
+    def tell_the_bot(result: Processed) -> None:
+        if any(found.status in (ATTACHED, SUGGESTED) for found in result.matches):
+            wake.wake(NOTICES)
+
+    processor = wiring.processor(settings, db, on_processed=[tell_the_bot])
+    woken = threading.Event()
+    wake.subscribe(INBOX, woken.set)
+    while not stop.is_set():
+        woken.clear()
+        try:
+            processor.process_pending()
+        except Exception:
+            log.exception("processing stored mail failed; trying again shortly")
+        waited = 0.0
+        while not woken.is_set() and not stop.is_set() and waited < PROCESS_POLL_SECONDS:
+            woken.wait(0.5)
+            waited += 0.5
 
 
 def run(settings: Settings, only: str | None) -> int:
@@ -76,9 +107,11 @@ def run(settings: Settings, only: str | None) -> int:
         print(f"foibot: {exc}", file=sys.stderr)
         return 1
     stop = threading.Event()
-    loops = {"send": _send_loop, "watch": _watch_loop}
+    wake = wiring.wakeups(settings)
+    wake.listen([INBOX, NOTICES], stop)
+    loops = {"send": _send_loop, "watch": _watch_loop, "process": _process_loop}
     threads = [
-        threading.Thread(target=loops[part], args=(settings, stop), name=f"foibot-{part}", daemon=True)
+        threading.Thread(target=loops[part], args=(settings, stop, wake), name=f"foibot-{part}", daemon=True)
         for part in parts
         if part in loops
     ]
@@ -87,7 +120,7 @@ def run(settings: Settings, only: str | None) -> int:
     log.info("running: %s", ", ".join(parts))
     code = 0
     if "bot" in parts:
-        code = _run_bot(settings, stop)
+        code = _run_bot(settings, stop, wake)
     else:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
@@ -99,12 +132,12 @@ def run(settings: Settings, only: str | None) -> int:
     return code
 
 
-def _run_bot(settings: Settings, stop: threading.Event) -> int:
+def _run_bot(settings: Settings, stop: threading.Event, wake: Wakeups) -> int:
     """Run the bot; a refused token or an unreachable Bot API is one line and exit code 1."""
     from telegram.error import InvalidToken, NetworkError
 
     try:
-        asyncio.run(_bot_main(settings, stop))
+        asyncio.run(_bot_main(settings, stop, wake))
     except InvalidToken:
         print("foibot: the Bot API refused TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr)
         return 1
@@ -115,7 +148,7 @@ def _run_bot(settings: Settings, stop: threading.Event) -> int:
     return 0
 
 
-async def _bot_main(settings: Settings, stop: threading.Event) -> None:
+async def _bot_main(settings: Settings, stop: threading.Event, wake: Wakeups) -> None:
     """Run the bot on this thread's event loop until a signal, or until another part stops."""
     from bot.app import run_until
 
@@ -131,7 +164,7 @@ async def _bot_main(settings: Settings, stop: threading.Event) -> None:
             await asyncio.sleep(0.2)
 
     db = wiring.database(settings)
-    application = wiring.bot_application(settings, db)
+    application = wiring.bot_application(settings, db, wakeups=wake)
     follower = asyncio.create_task(follow_other_parts())
     try:
         await run_until(

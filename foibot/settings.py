@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     max_parse_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
     parse_seconds: float = Field(default=20.0, gt=0)
     parse_memory_mb: int = Field(default=1024, ge=64)
+    parse_workers: int = Field(default=0, ge=0, le=64)  # 0: one per core, at most 4
+    worker_name: str = Field(default="", max_length=100)  # a processing worker's name; empty: host name
 
     limit_requests_per_day: int = Field(default=10, ge=0)
     limit_open_drafts: int = Field(default=20, ge=0)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
+from collections.abc import Callable
 
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
@@ -10,13 +13,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from foibot.settings import Settings
 from mail.compose import Mailbox
 from mail.imap import ImapConfig
-from mail.ingest import InboxProcessor
 from mail.sandbox import SafeParser
-from mail.sender import OutboxSender, RetryPolicy
 from mail.sent_folder import ImapSentFolder
 from mail.smtp import SmtpConfig, SmtpTransport
 from mail.watcher import MailboxWatcher
+from service.ingest import InboxProcessor
+from service.sender import OutboxSender, RetryPolicy
 from storage.db import Database, alembic_config, current_revision, open_database
+from storage.wakeups import Wakeups
 
 DEFAULT_PORTS = {
     "smtp": {"ssl": 465, "starttls": 587, "plain": 25},
@@ -111,27 +115,39 @@ def sender(settings: Settings, db: Database) -> OutboxSender:
     )
 
 
-def processor(settings: Settings, db: Database) -> InboxProcessor:
+def processor(settings: Settings, db: Database, on_processed: list | None = None) -> InboxProcessor:
     """Build the store → parse → match path shared by the watcher and `foibot ingest`."""
-    from foibot.replies import on_reply_attached
-
     return InboxProcessor(
         db,
         now,
         max_parse_bytes=settings.max_parse_bytes,
         parser=safe_parser(settings),
         authserv_id=settings.mail_authserv_id or None,
-        on_attach=[on_reply_attached],
+        worker=settings.worker_name or socket.gethostname(),
+        on_processed=on_processed or [],
     )
 
 
 def safe_parser(settings: Settings) -> SafeParser:
     """Build the parser that runs in a worker process with PARSE_SECONDS and PARSE_MEMORY_MB."""
-    return SafeParser(settings.parse_seconds, settings.parse_memory_mb, settings.max_parse_bytes)
+    workers = settings.parse_workers or min(4, os.cpu_count() or 1)
+    return SafeParser(settings.parse_seconds, settings.parse_memory_mb, settings.max_parse_bytes, workers=workers)
 
 
-def watcher(settings: Settings, db: Database, inbox_processor: InboxProcessor | None = None) -> MailboxWatcher:
-    return MailboxWatcher(imap_config(settings), db, inbox_processor or processor(settings, db), now)
+def watcher(
+    settings: Settings,
+    db: Database,
+    inbox_processor: InboxProcessor | None = None,
+    on_stored: Callable[[], object] | None = None,
+) -> MailboxWatcher:
+    """Build the watcher; after each stored batch it calls ``on_stored`` (a wake-up), else processes inline."""
+    after = on_stored or (inbox_processor or processor(settings, db)).process_pending
+    return MailboxWatcher(imap_config(settings), db, after, now)
+
+
+def wakeups(settings: Settings) -> Wakeups:
+    """The process's wake-ups (across processes by LISTEN/NOTIFY when the database is PostgreSQL)."""
+    return Wakeups(database(settings))
 
 
 def limits(settings: Settings):  # type: ignore[no-untyped-def]
@@ -154,7 +170,7 @@ def bot_service(settings: Settings, db: Database):  # type: ignore[no-untyped-de
     )
 
 
-def bot_application(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
+def bot_application(settings: Settings, db: Database, wakeups: Wakeups | None = None):  # type: ignore[no-untyped-def]
     """Build the Telegram application (python-telegram-bot) for the settings."""
     from bot.app import build_application
 
@@ -168,6 +184,7 @@ def bot_application(settings: Settings, db: Database):  # type: ignore[no-untype
         poll_timeout=settings.telegram_poll_timeout,
         notify_every=settings.notify_seconds,
         sweep_every=settings.sweep_minutes * 60,
+        wakeups=wakeups,
     )
 
 

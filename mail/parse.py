@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -436,3 +437,7 @@ def _without_nul(text: str | None) -> str | None:
 
 def _is_html(text: str) -> bool:
     return bool(_LOOKS_LIKE_HTML.match(text)) or len(_TAGS.findall(text[:5000])) >= 5
+
+
+# parse_message, or mail.sandbox.SafeParser (worker processes with a time and memory budget)
+Parser = Callable[[bytes, int], ParsedMessage]

@@ -71,14 +71,25 @@ class SafeParser:
 
     def __call__(self, raw: bytes, max_bytes: int | None = None) -> ParsedMessage:
         """Return the parsed message, or its headers only (flagged) when the budget ran out."""
+        return self.parse_many([raw], max_bytes)[0]
+
+    def parse_many(self, raws: list[bytes], max_bytes: int | None = None) -> list[ParsedMessage]:
+        """Parse several messages at once, one per worker process; each keeps its own budget."""
         limit = max_bytes or self.max_bytes
-        if len(raw) > limit:
-            return parse_message(raw, limit)  # headers only, read here: nothing to run away with
+        futures = [None if len(raw) > limit else self._schedule(raw, limit) for raw in raws]
+        return [
+            parse_message(raw, limit) if future is None else self._result(raw, future)  # too big: headers, read here
+            for raw, future in zip(raws, futures, strict=True)
+        ]
+
+    def _schedule(self, raw: bytes, limit: int):  # type: ignore[no-untyped-def]
         try:
-            future = self._ensure_pool().schedule(_parse, args=(raw, limit), timeout=self.seconds)
+            return self._ensure_pool().schedule(_parse, args=(raw, limit), timeout=self.seconds)
         except RuntimeError:  # the pool broke (a worker could not start): start a new one
             self.close()
-            future = self._ensure_pool().schedule(_parse, args=(raw, limit), timeout=self.seconds)
+            return self._ensure_pool().schedule(_parse, args=(raw, limit), timeout=self.seconds)
+
+    def _result(self, raw: bytes, future) -> ParsedMessage:  # type: ignore[no-untyped-def]
         try:
             return future.result()
         except FutureTimeout:

@@ -8,8 +8,9 @@ The loop (shared/STYLE.md "Mail durability", shared/TESTING.md pitfalls):
 
 - Catch up = NOOP, then ``UID SEARCH UID last+1:*`` (keeping only UIDs above
   the cursor: ``N:*`` always returns the newest message), FETCH
-  ``BODY.PEEK[]`` in batches, store each message and advance the cursor in
-  one transaction, then process; repeat until nothing is new, and only then
+  ``BODY.PEEK[]`` in batches, store each batch (one multi-row insert that
+  skips duplicates) and advance the cursor in one transaction, then hand
+  over to processing; repeat until nothing is new, and only then
   IDLE. (A SEARCH right after another session's APPEND can miss it.)
 - ``\\Seen`` is never read or set: BODY.PEEK leaves flags alone.
 - A new UIDVALIDITY starts a new epoch from UID 0; messages already kept
@@ -34,9 +35,8 @@ from collections.abc import Callable
 import imapclient
 
 from mail.errors import AuthenticationFailure, TemporaryFailure
-from mail.headers import header_message_id
+from mail.headers import header_message_id as header_id
 from mail.imap import CONNECTION_ERRORS, ImapConfig, connect, logout
-from mail.ingest import InboxProcessor
 from storage import inbox
 from storage.db import Database
 
@@ -52,7 +52,7 @@ class MailboxWatcher:
         self,
         config: ImapConfig,
         database: Database,
-        processor: InboxProcessor,
+        process_pending: Callable[[], object],
         clock: Callable[[], dt.datetime],
         idle_renew: float = 300.0,
         idle_wait: float = 30.0,
@@ -60,7 +60,7 @@ class MailboxWatcher:
     ) -> None:
         self.config = config
         self.database = database
-        self.processor = processor
+        self.process_pending = process_pending  # called after each stored batch
         self.clock = clock
         self.idle_renew = idle_renew
         self.idle_wait = idle_wait
@@ -155,18 +155,18 @@ class MailboxWatcher:
                 fetched = client.fetch(batch, ["BODY.PEEK[]"])
                 # One transaction per batch: the messages and the cursor past them
                 # are committed together, or not at all.
+                messages = [
+                    (uid, raw, header_id(raw))
+                    for uid in batch
+                    if (raw := fetched.get(uid, {}).get(b"BODY[]")) is not None  # else expunged meanwhile
+                ]
+                # One transaction per batch: the messages and the cursor past them
+                # are committed together, or not at all.
                 with self.database.unit_of_work() as session:
-                    for uid in batch:
-                        raw = fetched.get(uid, {}).get(b"BODY[]")
-                        if raw is None:
-                            continue  # expunged between SEARCH and FETCH
-                        result = inbox.store_fetched(
-                            session, account, folder, uidvalidity, uid, raw, header_message_id(raw), self.clock()
-                        )
-                        stored += int(result.is_new)
+                    stored += inbox.store_batch(session, account, folder, uidvalidity, messages, self.clock())
                     last_uid = max(last_uid, batch[-1])
                     inbox.advance_cursor(session, account, folder, uidvalidity, last_uid)
-                self.processor.process_pending()
+                self.process_pending()
         return stored
 
 

@@ -14,8 +14,8 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from foi.lifecycle import Event, can
-from foibot import outgoing
 from mail.compose import Mailbox
+from service import outgoing
 from service.directory import add_authority, checked_address
 from storage.models import AuthorityDomain, FoiRequestRow
 from storage.requests import add_event

@@ -113,3 +113,14 @@ def current_revision(url: str) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()
+
+
+def insert_ignoring(session: Session, model: type, constraint_columns: list[str] | None = None):  # type: ignore[no-untyped-def]
+    """Return an INSERT for ``model`` that skips rows clashing with a unique key (SQLite and PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model).on_conflict_do_nothing(index_elements=constraint_columns)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model).on_conflict_do_nothing(index_elements=constraint_columns)

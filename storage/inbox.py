@@ -12,10 +12,11 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from foi.lifecycle import OPEN
+from storage.db import insert_ignoring
 from storage.models import (
     AuthorityDomain,
     AuthorityReference,
@@ -61,6 +62,61 @@ def store_raw(session: Session, raw: bytes, header_id: str | None, now: dt.datet
     return Stored(row.id, True)
 
 
+def store_batch(
+    session: Session,
+    account: str,
+    folder: str,
+    uidvalidity: int,
+    fetched: list[tuple[int, bytes, str | None]],
+    now: dt.datetime,
+) -> int:
+    """Store a FETCH batch of (uid, raw, Message-ID) and its UIDs, skipping what is kept; return how many are new.
+
+    A few statements for the whole batch: the digests already kept are looked
+    up at once, the new messages go in with one multi-row INSERT that skips
+    duplicates (another writer may have stored one meanwhile), and so do the
+    UIDs. The caller commits it together with the cursor.
+    """
+    if not fetched:
+        return 0
+    keyed = [(uid, raw, header_id, hashlib.sha256(raw).hexdigest()) for uid, raw, header_id in fetched]
+    digests = sorted({digest for *_, digest in keyed})
+    kept = _kept_ids(session, digests)
+    new_rows: dict[tuple[str, str | None], dict] = {}
+    for _, raw, header_id, digest in keyed:
+        key = (digest, header_id)
+        if key not in kept and key not in new_rows:
+            new_rows[key] = {
+                "direction": "in", "raw": raw, "raw_sha256": digest, "size": len(raw),
+                "message_id_header": header_id, "stored_at": now, "state": STORED,
+                "to_addresses": [], "parse_notes": [],
+            }  # fmt: skip
+    if new_rows:
+        session.execute(
+            insert_ignoring(session, MessageRow, ["message_id_header", "raw_sha256"]), list(new_rows.values())
+        )
+        kept = _kept_ids(session, digests)
+    session.execute(
+        insert_ignoring(session, MailboxUid, ["account", "folder", "uidvalidity", "uid"]),
+        [
+            {"account": account, "folder": folder, "uidvalidity": uidvalidity, "uid": uid,
+             "message_id": kept[(digest, header_id)]}
+            for uid, _, header_id, digest in keyed
+        ],
+    )  # fmt: skip
+    return len(new_rows)
+
+
+def _kept_ids(session: Session, digests: list[str]) -> dict[tuple[str, str | None], int]:
+    # Any direction: a copy of our own sent message in the inbox is that message, never a reply.
+    rows = session.execute(
+        select(MessageRow.raw_sha256, MessageRow.message_id_header, MessageRow.id).where(
+            MessageRow.raw_sha256.in_(digests)
+        )
+    )
+    return {(digest, header_id): message_id for digest, header_id, message_id in rows}
+
+
 # --- mailbox cursors ----------------------------------------------------------
 
 
@@ -81,38 +137,68 @@ def start_epoch(session: Session, account: str, folder: str, uidvalidity: int) -
     return sync
 
 
-def store_fetched(
-    session: Session,
-    account: str,
-    folder: str,
-    uidvalidity: int,
-    uid: int,
-    raw: bytes,
-    header_id: str | None,
-    now: dt.datetime,
-) -> Stored:
-    """Store one fetched message under its UID, in the caller's transaction (with the cursor move)."""
-    stored = store_raw(session, raw, header_id, now)
-    already = session.scalar(
-        select(MailboxUid.id).where(
-            MailboxUid.account == account,
-            MailboxUid.folder == folder,
-            MailboxUid.uidvalidity == uidvalidity,
-            MailboxUid.uid == uid,
-        )
-    )
-    if already is None:
-        session.add(
-            MailboxUid(account=account, folder=folder, uidvalidity=uidvalidity, uid=uid, message_id=stored.message_id)
-        )
-    return stored
-
-
 def advance_cursor(session: Session, account: str, folder: str, uidvalidity: int, last_uid: int) -> None:
     """Move the folder's cursor to ``last_uid`` within the current epoch."""
     sync = cursor(session, account, folder)
     assert sync is not None and sync.uidvalidity == uidvalidity
     sync.last_uid = max(sync.last_uid, last_uid)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    message_id: int
+    raw: bytes
+    attempts: int  # this one included
+
+
+def claim_pending(
+    session: Session, worker: str, now: dt.datetime, lease: dt.timedelta, limit: int, retry: bool = False
+) -> list[Claimed]:
+    """Take up to ``limit`` stored messages for ``worker``, oldest first, counting the attempt.
+
+    ``retry=False`` takes messages never taken before; ``retry=True`` those a
+    worker took and never finished (it died: its lease lapsed, or it is this
+    worker, restarted), to be tried one at a time so that a message which
+    kills processing is charged alone.
+
+    On SQLite one UPDATE … RETURNING under the write lock; on PostgreSQL the
+    rows are locked first (other workers skip them) and then updated. Either
+    way two workers never take the same message.
+    """
+    if retry:
+        free = and_(
+            MessageRow.claimed_by.is_not(None),
+            or_(MessageRow.claimed_until < now, MessageRow.claimed_by == worker),
+        )
+    else:
+        free = MessageRow.claimed_by.is_(None)
+    waiting = (
+        select(MessageRow.id)
+        .where(MessageRow.direction == "in", MessageRow.state == STORED, free)
+        .order_by(MessageRow.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # Lock the rows first (others skip them): a LIMIT inside UPDATE … IN may be run again per row.
+        chosen: object = list(session.scalars(waiting.with_for_update(skip_locked=True)))
+        if not chosen:
+            return []
+    else:
+        chosen = waiting.scalar_subquery()  # one statement under SQLite's write lock
+    rows = session.execute(
+        update(MessageRow)
+        .where(MessageRow.id.in_(chosen), MessageRow.state == STORED, free)
+        .values(
+            claimed_until=now + lease,
+            claimed_by=worker,
+            process_attempts=func.coalesce(MessageRow.process_attempts, 0) + 1,
+        )
+        .returning(MessageRow.id, MessageRow.raw, MessageRow.process_attempts)
+        .execution_options(synchronize_session=False)
+    ).all()
+    return sorted(
+        (Claimed(message_id, raw or b"", attempts) for message_id, raw, attempts in rows), key=lambda c: c.message_id
+    )
 
 
 def pending_ids(session: Session, limit: int = 500) -> list[int]:

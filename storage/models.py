@@ -112,7 +112,10 @@ class FoiRequestRow(Base):
     """One request to one authority, from draft to closed."""
 
     __tablename__ = "requests"
-    __table_args__ = (Index("ix_requests_owner_status", "owner_id", "status"),)
+    __table_args__ = (
+        Index("ix_requests_owner_status", "owner_id", "status"),
+        Index("ix_requests_status_next_check", "status", "next_check_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
@@ -150,6 +153,8 @@ class FoiRequestRow(Base):
     closed_at: Mapped[dt.datetime | None]
     snoozed_until: Mapped[dt.date | None]
     reminders_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the sweep next needs to look at it; any change sets it to LOOK_NOW (storage/requests.py).
+    next_check_on: Mapped[dt.date] = mapped_column(default=dt.date(1970, 1, 1), server_default="1970-01-01")
 
     owner: Mapped[User] = relationship(back_populates="requests")
     authority: Mapped[AuthorityRow | None] = relationship()
@@ -163,7 +168,7 @@ class FoiRequestRow(Base):
         back_populates="request", cascade="all, delete-orphan"
     )
     events: Mapped[list[TimelineEvent]] = relationship(
-        back_populates="request", cascade="all, delete-orphan", order_by="TimelineEvent.at"
+        back_populates="request", cascade="all, delete-orphan", order_by="(TimelineEvent.at, TimelineEvent.id)"
     )
 
 
@@ -221,6 +226,8 @@ class MessageRow(Base):
     # stored → matched | held; "failed" keeps the error for triage; "set_aside" after failing twice
     state: Mapped[str] = mapped_column(String(20), default="stored", index=True)
     process_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimed_until: Mapped[dt.datetime | None]  # a processing worker's lease…
+    claimed_by: Mapped[str | None] = mapped_column(String(100))  # …and its name (it takes its own back at once)
     label: Mapped[str | None] = mapped_column(String(20))  # bounce, auto_reply
     parsed_text: Mapped[str | None] = mapped_column(Text)
     parse_notes: Mapped[list[str]] = mapped_column(default=list)
@@ -354,3 +361,12 @@ class MailboxUid(Base):
     uidvalidity: Mapped[int] = mapped_column(BigInteger)
     uid: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
+
+
+class AppState(Base):
+    """Small facts about the instance, by key (e.g. the rules its stored dates were computed with)."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(500))

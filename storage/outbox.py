@@ -27,7 +27,6 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import MessageLink, MessageRow, OutboxMessage
-from storage.requests import record_delivery, record_failed_delivery
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 
@@ -93,7 +92,7 @@ def claim(session: Session, outbox_id: int, now: dt.datetime, lease: dt.timedelt
 
 
 def mark_sent(session: Session, row: OutboxMessage, sent_at: dt.datetime) -> MessageRow:
-    """Settle ``row`` as sent, keep its bytes as an outgoing message, and start the request's clock."""
+    """Settle ``row`` as sent and keep its bytes as an outgoing message linked to its request."""
     row.status = SENT
     row.sent_at = sent_at
     row.next_attempt_at = None
@@ -115,7 +114,6 @@ def mark_sent(session: Session, row: OutboxMessage, sent_at: dt.datetime) -> Mes
     row.message_row_id = message.id
     if row.request_id is not None:
         message.links.append(MessageLink(request_id=row.request_id, reason="sent"))
-        record_delivery(session, row.request_id, row.kind, sent_at, message.id)
     return message
 
 
@@ -131,8 +129,6 @@ def mark_failed(session: Session, row: OutboxMessage, error: str, at: dt.datetim
     row.status = FAILED
     row.last_error = error
     row.next_attempt_at = None
-    if row.request_id is not None:
-        record_failed_delivery(session, row.request_id, row.kind, error, at)
 
 
 def listing(session: Session, limit: int = 50) -> list[OutboxMessage]:

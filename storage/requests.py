@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, inspect, select
 from sqlalchemy.orm import Session
 
-from foi import deadlines
-from foi.laws import law_for
-from foi.lifecycle import Event, can, next_status
+from foi.lifecycle import Event, next_status
 from foi.questions import Question
 from foi.references import new_reference
 from storage.models import FoiRequestRow, QuestionPart, TimelineEvent
@@ -18,6 +16,33 @@ from storage.models import FoiRequestRow, QuestionPart, TimelineEvent
 
 class RequestNotFound(LookupError):
     """No request has that id or reference (or it belongs to someone else)."""
+
+
+LOOK_NOW = dt.date(1970, 1, 1)  # next_check_on of a request the sweep must look at again
+_NOT_FACTS = {"next_check_on", "updated_at", "title", "tags", "batch_id", "conversation"}
+_NOT_FACT_EVENTS = {"prompt"}  # telling a prompt changes nothing the rules read
+
+
+@event.listens_for(Session, "before_flush")
+def _look_again_at_changed_requests(session: Session, _context: object, _instances: object) -> None:
+    """Any change to a request's state or dates, or a new timeline entry, makes the sweep look at it again.
+
+    It runs in the transaction of the change itself, so the stored
+    ``next_check_on`` can never be later than what the new facts need.
+    """
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, FoiRequestRow):
+            state = inspect(obj)
+            changed = obj in session.new or any(
+                attr.history.has_changes() for attr in state.attrs if attr.key not in _NOT_FACTS
+            )
+            if changed:
+                obj.next_check_on = LOOK_NOW
+        elif isinstance(obj, TimelineEvent) and obj in session.new and obj.kind not in _NOT_FACT_EVENTS:
+            with session.no_autoflush:
+                request = obj.request or session.get(FoiRequestRow, obj.request_id)
+            if request is not None:
+                request.next_check_on = LOOK_NOW
 
 
 def add_event(
@@ -90,57 +115,3 @@ def by_reference(session: Session, reference: str) -> FoiRequestRow:
     if request is None:
         raise RequestNotFound(f"no request {reference}")
     return request
-
-
-def record_delivery(session: Session, request_id: int, kind: str, sent_at: dt.datetime, message_id: int) -> None:
-    """Record that a message for the request was delivered; the first one starts the clock.
-
-    The delivery time, in UK time, is the authority's receipt (LAW.md: day 0).
-    """
-    request = session.get(FoiRequestRow, request_id)
-    if request is None:
-        return
-    if kind not in ("request", "clarification"):
-        add_event(session, request, sent_at, "sent", f"{kind} sent", message_id=message_id)
-        return
-    law = law_for(request.regime)
-    received = deadlines.receipt_day(sent_at)
-    at = sent_at.astimezone(deadlines.LONDON).time()
-    if kind == "clarification":
-        # FOIA s.1(3): a fresh 20 working days from receipt of the clarification.
-        request.reply_due_on = deadlines.reply_due_after_clarification(law, received)
-        request.reply_due_lenient_on = deadlines.reply_due_lenient(law, received, at)
-        request.very_overdue_on = deadlines.very_overdue(law, received)
-        request.promised_on = None
-        add_event(
-            session, request, sent_at, "sent",
-            f"clarification delivered; reply now due {request.reply_due_on:%d %b %Y}", message_id=message_id,
-        )  # fmt: skip
-        return
-    request.sent_at = sent_at
-    request.received_on = received
-    request.reply_due_on = deadlines.reply_due(law, received)
-    request.reply_due_lenient_on = deadlines.reply_due_lenient(law, received, at)
-    request.very_overdue_on = deadlines.very_overdue(law, received)
-    add_event(
-        session,
-        request,
-        sent_at,
-        "sent",
-        f"request delivered; reply due {request.reply_due_on:%d %b %Y}",
-        message_id=message_id,
-        reply_due=request.reply_due_on.isoformat(),
-        reply_due_lenient=request.reply_due_lenient_on.isoformat(),
-    )
-    if can(request.status, Event.DELIVER):
-        transition(session, request, Event.DELIVER, sent_at)
-
-
-def record_failed_delivery(session: Session, request_id: int, kind: str, error: str, at: dt.datetime) -> None:
-    """Record that a message for the request could not be delivered, and why."""
-    request = session.get(FoiRequestRow, request_id)
-    if request is None:
-        return
-    add_event(session, request, at, "send_failed", f"{kind} could not be sent: {error}", error=error)
-    if kind == "request" and can(request.status, Event.BOUNCE):
-        transition(session, request, Event.BOUNCE, at, "the request could not be delivered")

@@ -8,8 +8,8 @@ import time
 
 from sqlalchemy import update
 
-from foibot import outgoing
-from mail.ingest import InboxProcessor
+from service import outgoing
+from service.ingest import InboxProcessor
 from storage import outbox
 from storage.db import open_database, upgrade
 from storage.models import MessageLink
@@ -46,7 +46,7 @@ def test_a_bot_killed_while_telling_five_replies_tells_each_after_a_restart(tmp_
     with db.unit_of_work() as session:
         request = make_draft(session, telegram_id=ALICE)
         queued = outgoing.queue_request(session, request, MAILBOX, clock())
-        outbox.mark_sent(session, outbox.claim(session, queued.outbox_id, clock(), dt.timedelta(minutes=1)), clock())
+        outgoing.mark_sent(session, outbox.claim(session, queued.outbox_id, clock(), dt.timedelta(minutes=1)), clock())
     processor = InboxProcessor(db, clock)
     for n in range(1, 6):
         processor.ingest(reply(queued.message_id, n))

@@ -28,6 +28,6 @@ def test_a_plain_install_without_test_tools_runs_the_sweep_and_the_complaint_pac
                            cwd=tmp_path, timeout=120)  # fmt: skip
     assert sweep.returncode == 0, sweep.stderr
     assert "sent 0 prompts and 0 reply notices" in sweep.stdout
-    pack = subprocess.run([str(python), "-c", "import foibot.complaint_pack, mail.sandbox, service.limits"],
+    pack = subprocess.run([str(python), "-c", "import service.complaint_pack, mail.sandbox, service.limits"],
                           capture_output=True, text=True)  # fmt: skip
     assert pack.returncode == 0, pack.stderr

@@ -80,7 +80,7 @@ def test_foibot_run_takes_a_user_from_start_to_a_sent_request(tmp_path, bot_api,
         output = process.communicate(timeout=30)[0].decode()
     assert process.returncode == 0, output
     assert "Traceback" not in output, output
-    assert "running: bot, watch, send" in output  # INFO logs are there…
+    assert "running: bot, watch, process, send" in output  # INFO logs are there…
     assert bot_api.token not in output and bot_api.token.split(":")[1] not in output  # …but never the token
     [delivery] = smtp_server.deliveries
     assert delivery.rcpt_tos == ["foi@barnet.gov.uk"]
@@ -108,7 +108,7 @@ def test_a_reply_in_the_mailbox_reaches_the_user_within_3_seconds_and_their_repl
     import datetime as dt
     import time
 
-    from foibot import outgoing
+    from service import outgoing
     from storage import outbox
     from storage.db import open_database
     from tests.bot_harness import MAILBOX
@@ -124,7 +124,7 @@ def test_a_reply_in_the_mailbox_reaches_the_user_within_3_seconds_and_their_repl
         request = make_draft(session, telegram_id=7007, email="foi@barnet.gov.uk")
         queued = outgoing.queue_request(session, request, MAILBOX, now)
         row = outbox.claim(session, queued.outbox_id, now, dt.timedelta(minutes=1))
-        outbox.mark_sent(session, row, now)
+        outgoing.mark_sent(session, row, now)
     db.dispose()
 
     process = subprocess.Popen(
@@ -218,8 +218,8 @@ def test_foibot_sweep_from_cron_prompts_once_and_timeline_shows_it(tmp_path, bot
 
 
 @pytest.mark.postgres
-def test_three_processes_one_part_each_against_postgresql(tmp_path, bot_api, smtp_server, dovecot, request):
-    """`foibot run --only bot|send|watch` as separate processes sharing one PostgreSQL database."""
+def test_four_processes_one_part_each_against_postgresql(tmp_path, bot_api, smtp_server, dovecot, request):
+    """`foibot run --only bot|send|watch|process` as separate processes sharing one PostgreSQL database."""
     import time
 
     from tests.conftest import new_postgres_database
@@ -239,7 +239,7 @@ def test_three_processes_one_part_each_against_postgresql(tmp_path, bot_api, smt
     parts = {
         part: subprocess.Popen([sys.executable, "-m", "foibot", "run", "--only", part], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        for part in ("bot", "send", "watch")
+        for part in ("bot", "send", "watch", "process")
     }  # fmt: skip
     try:
         bot_api.wait_for(lambda c: c.method == "deleteWebhook", timeout=30)

@@ -9,8 +9,8 @@ import time
 import pytest
 from sqlalchemy import select
 
-from foibot import outgoing
 from mail.compose import Mailbox
+from service import outgoing
 from storage.db import open_database, upgrade
 from storage.models import OutboxMessage
 from tests.factories import make_draft

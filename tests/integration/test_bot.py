@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from foi.questions import Question
-from mail.sender import OutboxSender
 from mail.smtp import SmtpConfig, SmtpTransport
 from service.directory import import_directory
+from service.sender import OutboxSender
 from storage.models import FoiRequestRow, OutboxMessage, User
 from storage.requests import questions_of
 from tests.bot_harness import RunningBot

@@ -6,11 +6,10 @@ import time
 import pytest
 from sqlalchemy import select
 
-from foibot import outgoing
-from foibot.replies import on_reply_attached
-from mail.ingest import InboxProcessor
-from mail.sender import OutboxSender
 from mail.smtp import SmtpConfig, SmtpTransport
+from service import outgoing
+from service.ingest import InboxProcessor
+from service.sender import OutboxSender
 from storage import outbox
 from storage.models import FoiRequestRow, MessageRow
 from tests.bot_harness import MAILBOX, RunningBot
@@ -34,7 +33,7 @@ def sent(database, clock):
         request = make_draft(session, telegram_id=ALICE, email="foi@barnet.gov.uk")
         queued = outgoing.queue_request(session, request, MAILBOX, clock())
         row = outbox.claim(session, queued.outbox_id, clock(), dt.timedelta(minutes=1))
-        outbox.mark_sent(session, row, clock())
+        outgoing.mark_sent(session, row, clock())
         return request.id, queued.reference, queued.message_id
 
 
@@ -83,7 +82,7 @@ def test_a_reply_reaches_its_owner_and_the_users_reply_goes_out_in_the_thread(
     server, bot, database, clock, sent, smtp_server
 ):
     request_id, reference, our_id = sent
-    processor = InboxProcessor(database, clock, on_attach=[on_reply_attached])
+    processor = InboxProcessor(database, clock)
     processor.ingest(
         authority_reply(our_id, "Could you please clarify which years you mean? Under section 1(3) the clock "
                                 "will restart when we receive your clarification.")
@@ -118,7 +117,7 @@ def test_a_reply_reaches_its_owner_and_the_users_reply_goes_out_in_the_thread(
 
 def test_the_user_corrects_the_kind_and_their_word_wins(server, bot, database, clock, sent):
     _, _, our_id = sent
-    processor = InboxProcessor(database, clock, on_attach=[on_reply_attached])
+    processor = InboxProcessor(database, clock)
     result = processor.ingest(authority_reply(our_id, "Please note our offices are closed on Friday.", n=2))
     # A letter it cannot read with confidence: the user is asked, and nothing moves until they answer.
     notice = wait_for_text(server, ALICE, "what is it?")
@@ -134,7 +133,7 @@ def test_the_user_corrects_the_kind_and_their_word_wins(server, bot, database, c
 
 def test_held_mail_is_shown_to_its_likely_owner_who_confirms_it(server, bot, database, clock, sent):
     request_id, reference, _ = sent
-    processor = InboxProcessor(database, clock, on_attach=[on_reply_attached])
+    processor = InboxProcessor(database, clock)
     result = processor.ingest(
         authority_reply("<unrelated@x>", f"About {reference}: see attached.", n=3, sender="officer@home.example")
     )
@@ -171,7 +170,7 @@ def test_the_complaint_pack_is_a_document_in_the_chat(server, bot, database, clo
 
 def test_user_b_cannot_act_on_user_a_messages_or_requests(server, bot, database, clock, sent):
     request_id, reference, our_id = sent
-    processor = InboxProcessor(database, clock, on_attach=[on_reply_attached])
+    processor = InboxProcessor(database, clock)
     result = processor.ingest(authority_reply(our_id, "We refuse your request under section 12.", n=4))
     wait_for_text(server, ALICE, reference)
     bob = Chat(server, BOB)
@@ -197,7 +196,7 @@ def test_a_reply_with_attachments_sends_them_as_documents(server, bot, database,
     _, reference, our_id = sent
     raw = FIXTURES["pdf_attachment"]().replace(b"Subject: Re:", f"In-Reply-To: {our_id}\r\nSubject: Re:".encode())
     raw = raw.replace(b"foi@council.gov.uk", b"foi@barnet.gov.uk")
-    InboxProcessor(database, clock, on_attach=[on_reply_attached]).ingest(raw)
+    InboxProcessor(database, clock).ingest(raw)
     document = server.wait_for(lambda c: c.method == "sendDocument" and int(c.params.get("chat_id", 0)) == ALICE)
     name, data = document.files["document"]
     assert name == "response 123.pdf" and data.startswith(b"%PDF")

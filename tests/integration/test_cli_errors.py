@@ -102,7 +102,7 @@ CASES = [
     (["timeline", "NOT-A-REF"], USAGE, "not one of our references"),
     (["timeline", KELVIN_REFERENCE], USAGE, "not one of our references"),
     (["timeline"], USAGE, "Missing argument"),
-    (["run", "--only", "everything"], USAGE, "'everything' is not one of 'bot', 'watch', 'send'"),
+    (["run", "--only", "everything"], USAGE, "'everything' is not one of 'bot', 'watch', 'process', 'send'"),
     (["users", "ban", "abc"], USAGE, "Invalid value"),
     (["users", "ban", "0"], USAGE, "Invalid value"),
     (["users", "unban"], USAGE, "Missing argument"),
@@ -144,7 +144,7 @@ def test_malformed_arguments_are_one_line_and_the_documented_code(migrated, args
 def test_help_and_version():
     assert run(["-h"]).returncode == 0 and "Usage" in run(["-h"]).stdout
     assert "foia|eir|foisa|eisr" in " ".join(run(["deadline", "-h"]).stdout.split()).replace(" ", "")
-    assert "bot|watch|send" in run(["run", "--help"]).stdout.replace(" ", "")
+    assert "bot|watch|process|send" in run(["run", "--help"]).stdout.replace(" ", "")
     version = run(["--version"])
     assert version.returncode == 0 and version.stdout.startswith("foibot ")
 

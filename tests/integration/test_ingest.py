@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from foibot import outgoing
 from mail.compose import Mailbox
-from mail.ingest import InboxProcessor, assign
+from service import outgoing
 from service.directory import import_directory
+from service.ingest import InboxProcessor, assign
 from storage import outbox
 from storage.models import AuthorityReference, FoiRequestRow, MessageLink, MessageRow, TimelineEvent
 from tests.factories import MovableClock, make_draft
@@ -34,7 +34,7 @@ def sent_request(database, clock, **draft):
         request = make_draft(session, **draft)
         queued = outgoing.queue_request(session, request, MAILBOX, clock())
         row = outbox.claim(session, queued.outbox_id, clock(), dt.timedelta(minutes=1))
-        outbox.mark_sent(session, row, clock())
+        outgoing.mark_sent(session, row, clock())
         return request.id, queued.reference, queued.message_id
 
 
@@ -211,14 +211,14 @@ def test_an_oversized_message_is_stored_whole_and_flagged(database, clock):
 def test_a_failure_while_processing_keeps_the_raw_message_for_triage(database, clock):
     _, reference, _ = sent_request(database, clock, email="foi@council.gov.uk")
 
-    def broken_listener(session, request, row, parsed):
-        raise RuntimeError("listener bug")
+    def broken_parser(raw, max_bytes):
+        raise RuntimeError("parser bug")
 
-    processor = InboxProcessor(database, clock, on_attach=[broken_listener])
+    processor = InboxProcessor(database, clock, parser=broken_parser)
     raw = reply(subject=f"[{reference}]")
     result = processor.ingest(raw)
-    assert result.state == "failed" and "listener bug" in result.error
+    assert result.state == "failed" and "parser bug" in result.error
     with database.unit_of_work() as session:
         message = session.get(MessageRow, result.message_id)
         assert message.raw == raw and message.state == "failed"
-        assert any("listener bug" in note for note in message.parse_notes)
+        assert any("parser bug" in note for note in message.parse_notes)

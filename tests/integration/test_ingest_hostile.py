@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from mail.ingest import InboxProcessor
 from mail.parse import parse_message
 from mail.sandbox import SafeParser
+from service.ingest import InboxProcessor
 from storage import inbox
 from storage.models import MessageRow
 from tests.factories import MovableClock

@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from foi import letters
 from foi.laws import FOIA
-from foibot import outgoing
 from mail.compose import Mailbox
 from mail.errors import AuthenticationFailure
-from mail.sender import OutboxSender, RetryPolicy
 from mail.smtp import SmtpConfig, SmtpTransport
+from service import outgoing
+from service.sender import OutboxSender, RetryPolicy
 from storage import outbox
 from storage.models import FoiRequestRow, MessageRow, OutboxMessage, TimelineEvent
 from storage.requests import questions_of

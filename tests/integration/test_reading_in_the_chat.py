@@ -8,9 +8,8 @@ import pytest
 from foi import deadlines
 from foi.laws import FOIA
 from foi.questions import Question
-from foibot import outgoing
-from foibot.replies import on_reply_attached
-from mail.ingest import InboxProcessor
+from service import outgoing
+from service.ingest import InboxProcessor
 from storage import outbox
 from storage.models import FoiRequestRow
 from tests import letter_fixtures as letters
@@ -67,11 +66,11 @@ def test_an_acknowledgement_then_a_partial_answer_end_in_the_right_review_letter
         request = make_draft(session, telegram_id=ALICE, email="foi@anytown.gov.uk",
                              authority="Anytown Borough Council", questions=questions)  # fmt: skip
         queued = outgoing.queue_request(session, request, MAILBOX, clock())
-        outbox.mark_sent(session, outbox.claim(session, queued.outbox_id, clock(), dt.timedelta(minutes=1)), clock())
+        outgoing.mark_sent(session, outbox.claim(session, queued.outbox_id, clock(), dt.timedelta(minutes=1)), clock())
         request_id = request.id
     bot = RunningBot(server, database, clock).start()
     try:
-        processor = InboxProcessor(database, clock, on_attach=[on_reply_attached])
+        processor = InboxProcessor(database, clock)
         due = deadlines.reply_due(FOIA, dt.date(2026, 12, 1))
 
         clock.current = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)

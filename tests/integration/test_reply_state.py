@@ -4,11 +4,10 @@ import datetime as dt
 
 import pytest
 
-from foibot import outgoing
-from foibot.replies import on_reply_attached
 from mail.compose import Mailbox
-from mail.ingest import InboxProcessor
 from mail.parse import parse_message
+from service import outgoing
+from service.ingest import InboxProcessor
 from storage import outbox
 from storage.models import AuthorityReference, FoiRequestRow, MessageRow
 from tests.factories import MovableClock, make_draft
@@ -35,7 +34,7 @@ class ArrivingProcessor(InboxProcessor):
 
 @pytest.fixture
 def processor(database, clock):
-    return ArrivingProcessor(database, clock, on_attach=[on_reply_attached])
+    return ArrivingProcessor(database, clock)
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def request_sent(database, clock):
         request = make_draft(session, email="foi@council.gov.uk")
         queued = outgoing.queue_request(session, request, MAILBOX, clock())
         row = outbox.claim(session, queued.outbox_id, clock(), dt.timedelta(minutes=1))
-        outbox.mark_sent(session, row, clock())
+        outgoing.mark_sent(session, row, clock())
         return request.id, queued.message_id
 
 

@@ -2,11 +2,11 @@
 
 import datetime as dt
 
-from foibot import outgoing
 from mail.compose import Mailbox
-from mail.sender import OutboxSender, RetryPolicy
 from mail.sent_folder import ImapSentFolder
 from mail.smtp import SmtpConfig, SmtpTransport
+from service import outgoing
+from service.sender import OutboxSender, RetryPolicy
 from storage import outbox
 from storage.models import FoiRequestRow, OutboxMessage
 from tests.factories import MovableClock, make_draft

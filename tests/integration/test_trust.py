@@ -11,13 +11,12 @@ import time
 import pytest
 from sqlalchemy import select
 
-from foibot import outgoing
-from foibot.replies import on_reply_attached
 from mail.errors import AddressError
-from mail.ingest import InboxProcessor
-from mail.sender import OutboxSender
 from mail.smtp import SmtpConfig, SmtpTransport
+from service import outgoing
 from service.directory import add_authority, import_directory
+from service.ingest import InboxProcessor
+from service.sender import OutboxSender
 from storage import inbox, outbox
 from storage.models import AuthorityReference, FoiRequestRow, MessageLink, MessageRow
 from tests.bot_harness import MAILBOX, RunningBot
@@ -38,7 +37,7 @@ def clock():
 
 @pytest.fixture
 def processor(database, clock):
-    return InboxProcessor(database, clock, on_attach=[on_reply_attached])
+    return InboxProcessor(database, clock)
 
 
 @pytest.fixture
@@ -54,7 +53,7 @@ def deliver(database, clock, telegram_id, email=BARNET, authority="London Boroug
         request = make_draft(session, telegram_id=telegram_id, email=email, authority=authority, **draft)
         queued = outgoing.queue_request(session, request, MAILBOX, clock())
         row = outbox.claim(session, queued.outbox_id, clock(), dt.timedelta(minutes=1))
-        outbox.mark_sent(session, row, clock())
+        outgoing.mark_sent(session, row, clock())
         return request.id, queued.reference, queued.message_id
 
 

@@ -7,8 +7,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from mail.ingest import InboxProcessor
 from mail.watcher import MailboxWatcher
+from service.ingest import InboxProcessor
 from storage.models import MailboxSync, MailboxUid, MessageRow
 from tests.mail_fixtures import crlf
 from tests.servers.imap_helpers import append, client_for, config_for
@@ -48,7 +48,9 @@ def wait_for_count(database, expected: int, timeout: float) -> float | None:
 @pytest.fixture
 def watching(database, dovecot):
     """A watcher running in a thread; yields it and stops it afterwards."""
-    watcher = MailboxWatcher(config_for(dovecot), database, InboxProcessor(database, now), now, idle_renew=60)
+    watcher = MailboxWatcher(
+        config_for(dovecot), database, InboxProcessor(database, now).process_pending, now, idle_renew=60
+    )
     stop = threading.Event()
     thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
     thread.start()
@@ -63,7 +65,7 @@ def watching(database, dovecot):
 def test_mail_already_waiting_is_caught_up_at_start(database, dovecot):
     for n in range(3):
         append(dovecot, "INBOX", mail(n))
-    watcher = MailboxWatcher(config_for(dovecot), database, InboxProcessor(database, now), now)
+    watcher = MailboxWatcher(config_for(dovecot), database, InboxProcessor(database, now).process_pending, now)
     assert watcher.sync_once() == 3
     assert watcher.sync_once() == 0
     with database.unit_of_work() as session:
@@ -103,7 +105,7 @@ def test_mail_marked_seen_by_another_client_is_still_processed_and_flags_are_unt
     other = client_for(dovecot)
     other.select_folder("INBOX")
     other.add_flags([1], [b"\\Seen"])  # a person read it in their mail app
-    MailboxWatcher(config_for(dovecot), database, InboxProcessor(database, now), now).sync_once()
+    MailboxWatcher(config_for(dovecot), database, InboxProcessor(database, now).process_pending, now).sync_once()
     assert count_messages(database) == 2
     flags = other.get_flags([1, 2])
     other.logout()
@@ -115,7 +117,7 @@ def test_uidvalidity_change_starts_a_new_epoch_without_duplicates(database, dove
     config = config_for(dovecot, folder="FOI")
     append(dovecot, "FOI", mail(1, "Epoch"))
     append(dovecot, "FOI", mail(2, "Epoch"))
-    watcher = MailboxWatcher(config, database, InboxProcessor(database, now), now)
+    watcher = MailboxWatcher(config, database, InboxProcessor(database, now).process_pending, now)
     assert watcher.sync_once() == 2
     with database.unit_of_work() as session:
         first_epoch = session.scalars(select(MailboxSync)).one().uidvalidity
@@ -138,7 +140,7 @@ def test_uidvalidity_change_starts_a_new_epoch_without_duplicates(database, dove
 
 def test_cursor_only_moves_forward_past_stored_messages(database, dovecot):
     append(dovecot, "INBOX", mail(1, "Cursor"))
-    watcher = MailboxWatcher(config_for(dovecot), database, InboxProcessor(database, now), now)
+    watcher = MailboxWatcher(config_for(dovecot), database, InboxProcessor(database, now).process_pending, now)
     watcher.sync_once()
     # "UID 2:*" on a mailbox whose highest UID is 1 returns UID 1 again; it must not be re-stored.
     assert watcher.sync_once() == 0

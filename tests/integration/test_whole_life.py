@@ -10,12 +10,11 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from bot.notify import prompt_screen
-from foibot import followups, outgoing
-from foibot.replies import on_reply_attached
 from mail.compose import Mailbox
-from mail.ingest import InboxProcessor
-from mail.sender import OutboxSender
 from mail.smtp import SmtpConfig, SmtpTransport
+from service import followups, outgoing, prompts
+from service.ingest import InboxProcessor
+from service.sender import OutboxSender
 from storage.db import open_database
 from storage.models import AuthorityReference, FoiRequestRow, PromptSent
 from tests.factories import MovableClock, make_draft
@@ -65,7 +64,7 @@ class Life:
     def __init__(self, database, smtp_server):
         self.db = database
         self.clock = MovableClock(at(2024, 6, 4, 9))
-        self.processor = InboxProcessor(database, self.clock, on_attach=[on_reply_attached])
+        self.processor = InboxProcessor(database, self.clock)
         transport = SmtpTransport(SmtpConfig("127.0.0.1", smtp_server.port, security="plain"))
         self.sender = OutboxSender(database, transport, self.clock)
         self.smtp = smtp_server
@@ -78,7 +77,7 @@ class Life:
         self.told.append((due.prompt.kind, screen.text))
 
     def sweep(self):
-        return [d.prompt.kind for d in followups.sweep(self.db, self.clock(), self.tell)]
+        return [d.prompt.kind for d in prompts.sweep(self.db, self.clock(), self.tell)]
 
     def request(self):
         with self.db.unit_of_work() as session:
@@ -189,7 +188,7 @@ def test_two_sweeps_racing_prompt_only_once(database):
 
     def racer():
         barrier.wait()
-        results.append(followups.claim_prompts(database, now))
+        results.append(prompts.claim(database, now))
 
     threads = [threading.Thread(target=racer) for _ in range(4)]
     for thread in threads:
@@ -213,9 +212,9 @@ def test_a_prompt_that_could_not_be_sent_is_tried_again(database):
     def broken(due):
         raise ConnectionError("Telegram unreachable")
 
-    assert followups.sweep(database, now, broken) == []
+    assert prompts.sweep(database, now, broken) == []
     told = []
-    assert [d.prompt.kind for d in followups.sweep(database, now, told.append)] == ["chaser"]
+    assert [d.prompt.kind for d in prompts.sweep(database, now, told.append)] == ["chaser"]
     assert len(told) == 1
 
 
@@ -232,4 +231,4 @@ def test_withdrawing_closing_or_stopping_reminders_silences_a_request(database, 
             request.status = "closed"
         else:
             request.reminders_off = True
-    assert followups.sweep(database, at(2024, 7, 3), lambda due: None) == []
+    assert prompts.sweep(database, at(2024, 7, 3), lambda due: None) == []

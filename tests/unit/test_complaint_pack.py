@@ -7,8 +7,8 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from foibot import complaint_pack
-from foibot.complaint_pack import PackContents, PackMessage, build_pdf, build_zip
+from service import complaint_pack
+from service.complaint_pack import PackContents, PackMessage, build_pdf, build_zip
 from tests.mail_fixtures import crlf
 
 MESSAGE = crlf("""

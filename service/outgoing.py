@@ -1,4 +1,9 @@
-"""Use cases that put letters in the outbox: a new request and its follow-ups."""
+"""Letters out: queue a request or a follow-up, and settle what the outbox sent — the legal clock starts here.
+
+Day 0 is the delivery, in UK time (LAW.md "Receipt"); the reply is due on
+working day 20 after it. A clarification starts a fresh 20 working days
+(FOIA s.1(3)); any other follow-up only joins the timeline.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from foi import letters
+from foi import deadlines, letters
 from foi.laws import law_for
 from foi.lifecycle import Event, can
 from mail.compose import Mailbox, Thread, compose, new_message_id
 from storage import outbox
-from storage.models import FoiRequestRow, MessageLink, MessageRow
+from storage.models import FoiRequestRow, MessageLink, MessageRow, OutboxMessage
 from storage.requests import add_event, assign_reference, questions_of, transition
 
 
@@ -140,3 +145,75 @@ def thread_of(session: Session, request: FoiRequestRow, limit: int = 20, reply_t
             latest = answered.message_id_header
     chain = ids[:1] + [i for i in ids[1:] if i != latest][-(limit - 2) :]
     return Thread(in_reply_to=latest, references=tuple(dict.fromkeys([*chain, latest])))
+
+
+# --- what the outbox reports back -------------------------------------------------------------
+
+
+def mark_sent(session: Session, row: OutboxMessage, sent_at: dt.datetime) -> MessageRow:
+    """Settle ``row`` as sent, keep it as an outgoing message, and record its delivery on the request."""
+    message = outbox.mark_sent(session, row, sent_at)
+    if row.request_id is not None:
+        record_delivery(session, row.request_id, row.kind, sent_at, message.id)
+    return message
+
+
+def mark_failed(session: Session, row: OutboxMessage, error: str, at: dt.datetime) -> None:
+    """Give up on ``row`` for good and tell its request why."""
+    outbox.mark_failed(session, row, error, at)
+    if row.request_id is not None:
+        record_failed_delivery(session, row.request_id, row.kind, error, at)
+
+
+def record_delivery(session: Session, request_id: int, kind: str, sent_at: dt.datetime, message_id: int) -> None:
+    """Record that a message for the request was delivered; the first one starts the clock.
+
+    The delivery time, in UK time, is the authority's receipt (LAW.md: day 0).
+    """
+    request = session.get(FoiRequestRow, request_id)
+    if request is None:
+        return
+    if kind not in ("request", "clarification"):
+        add_event(session, request, sent_at, "sent", f"{kind} sent", message_id=message_id)
+        return
+    law = law_for(request.regime)
+    received = deadlines.receipt_day(sent_at)
+    at = sent_at.astimezone(deadlines.LONDON).time()
+    if kind == "clarification":
+        # FOIA s.1(3): a fresh 20 working days from receipt of the clarification.
+        request.reply_due_on = deadlines.reply_due_after_clarification(law, received)
+        request.reply_due_lenient_on = deadlines.reply_due_lenient(law, received, at)
+        request.very_overdue_on = deadlines.very_overdue(law, received)
+        request.promised_on = None
+        add_event(
+            session, request, sent_at, "sent",
+            f"clarification delivered; reply now due {request.reply_due_on:%d %b %Y}", message_id=message_id,
+        )  # fmt: skip
+        return
+    request.sent_at = sent_at
+    request.received_on = received
+    request.reply_due_on = deadlines.reply_due(law, received)
+    request.reply_due_lenient_on = deadlines.reply_due_lenient(law, received, at)
+    request.very_overdue_on = deadlines.very_overdue(law, received)
+    add_event(
+        session,
+        request,
+        sent_at,
+        "sent",
+        f"request delivered; reply due {request.reply_due_on:%d %b %Y}",
+        message_id=message_id,
+        reply_due=request.reply_due_on.isoformat(),
+        reply_due_lenient=request.reply_due_lenient_on.isoformat(),
+    )
+    if can(request.status, Event.DELIVER):
+        transition(session, request, Event.DELIVER, sent_at)
+
+
+def record_failed_delivery(session: Session, request_id: int, kind: str, error: str, at: dt.datetime) -> None:
+    """Record that a message for the request could not be delivered, and why."""
+    request = session.get(FoiRequestRow, request_id)
+    if request is None:
+        return
+    add_event(session, request, at, "send_failed", f"{kind} could not be sent: {error}", error=error)
+    if kind == "request" and can(request.status, Event.BOUNCE):
+        transition(session, request, Event.BOUNCE, at, "the request could not be delivered")

@@ -53,8 +53,14 @@ def analyse_reply(request: FoiRequestRow, row: MessageRow, parsed: ParsedMessage
     )
 
 
-def on_reply_attached(session: Session, request: FoiRequestRow, row: MessageRow, parsed: ParsedMessage) -> None:
-    """Store the analysis on the message and let the request's state follow it (an ``on_attach`` hook)."""
+def on_reply_attached(
+    session: Session, request: FoiRequestRow, row: MessageRow, parsed: ParsedMessage, now: dt.datetime
+) -> None:
+    """Store the analysis on the message and let the request's state follow it.
+
+    The legal dates run from the day the letter reached us; the timeline entry
+    carries ``now``, the moment the request changed.
+    """
     result = analyse_reply(request, row, parsed)
     row.analysis = result.as_dict()
     row.classification = result.kind
@@ -62,7 +68,13 @@ def on_reply_attached(session: Session, request: FoiRequestRow, row: MessageRow,
         return  # bounces and automatic replies never move the request
     if not result.is_confident:
         return  # the owner is asked what kind of letter it is; their answer moves the request
-    apply_kind(session, request, result.kind, result.as_dict(), _day_of(row), at=arrival_of(row))
+    apply_kind(session, request, result.kind, result.as_dict(), _day_of(row), at=now)
+
+
+def correct_kind(session: Session, request: FoiRequestRow, row: MessageRow, kind: str, now: dt.datetime) -> None:
+    """The owner says what kind of letter ``row`` is: their word is kept, and the request follows it."""
+    row.classification_by_user = kind
+    apply_kind(session, request, kind, row.analysis or {}, _day_of(row), at=now)
 
 
 def arrival_of(row: MessageRow) -> dt.datetime:
@@ -89,14 +101,14 @@ def apply_kind(
     kind: str,
     analysis: dict,
     arrived: dt.date,
-    at: dt.datetime | None = None,
+    at: dt.datetime,
 ) -> None:
     """Move the request on according to the kind of letter (also when the user corrects the kind).
 
-    ``analysis`` is the stored analysis (``Analysis.as_dict()``) of the letter; ``at`` is when it arrived.
+    ``analysis`` is the stored analysis (``Analysis.as_dict()``) of the letter, ``arrived`` the day it
+    reached us (legal dates run from it) and ``at`` the moment of this change (the timeline's order).
     """
     law = law_for(request.regime)
-    at = at or dt.datetime.combine(arrived, dt.time(12), tzinfo=dt.UTC)
     stated = _date(analysis.get("letter_date"))
     promised = _date(analysis.get("promised_date"))
     # A letter dated before our request reached them, or after it reached us, is not trusted for deadlines.

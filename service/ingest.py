@@ -1,4 +1,4 @@
-"""From raw bytes to a message attached to its request (or held): store → parse → match.
+"""From raw bytes to a message attached to its request (or held): store → parse → match → understand.
 
 The watcher and ``foibot ingest`` share this path. Storing comes first and is
 committed on its own; processing happens in a second transaction, so a crash
@@ -22,7 +22,8 @@ from mail.authresults import read_authentication
 from mail.autoreply import BOUNCE, label_for
 from mail.headers import header_message_id
 from mail.matching import ATTACHED, CANDIDATE, SUGGESTED, Match, match
-from mail.parse import DEFAULT_MAX_BYTES, ParsedMessage, parse_message
+from mail.parse import DEFAULT_MAX_BYTES, ParsedMessage, Parser, parse_message
+from service.replies import on_reply_attached
 from storage import inbox
 from storage.db import Database
 from storage.models import Attachment, FoiRequestRow, MessageLink, MessageRow
@@ -32,12 +33,8 @@ log = logging.getLogger(__name__)
 
 MAX_STORED_TEXT = 500_000
 MAX_ATTEMPTS = 2  # tries before a message that keeps failing is set aside
-
-# parse_message, or mail.sandbox.SafeParser (a worker process with a time and memory budget)
-Parser = Callable[[bytes, int], ParsedMessage]
-
-# Called inside the processing transaction for each request a message is attached to.
-AttachHook = Callable[[Session, FoiRequestRow, MessageRow, ParsedMessage], None]
+BATCH = 50  # messages claimed, parsed and applied together
+LEASE = dt.timedelta(minutes=5)  # how long a worker that died keeps its claim
 
 
 @dataclass
@@ -59,16 +56,18 @@ class InboxProcessor:
         max_parse_bytes: int = DEFAULT_MAX_BYTES,
         authserv_id: str | None = None,
         parser: Parser = parse_message,
-        on_attach: list[AttachHook] | None = None,
         on_processed: list[Callable[[Processed], None]] | None = None,
+        worker: str = "main",
+        lease: dt.timedelta = LEASE,
     ) -> None:
         self.database = database
         self.clock = clock
         self.max_parse_bytes = max_parse_bytes
         self.authserv_id = authserv_id
         self.parser = parser
-        self.on_attach = on_attach or []
         self.on_processed = on_processed or []
+        self.worker = worker  # its name: restarted, it takes back at once what it held when it died
+        self.lease = lease
 
     def ingest(self, raw: bytes) -> Processed:
         """Store ``raw`` (once) and process it; return what became of it."""
@@ -82,18 +81,35 @@ class InboxProcessor:
                     return Processed(row.id, row.state, row.label, error="already stored")
         return self.process(stored.message_id)
 
-    def process_pending(self) -> list[Processed]:
-        """Process every stored, unprocessed message, oldest first."""
-        done = []
+    def process_pending(self, batch: int = BATCH) -> list[Processed]:
+        """Process every stored, unprocessed message, oldest first, a batch at a time.
+
+        Each batch is claimed for this worker (so several workers share the
+        inbox without taking a message twice), parsed together — in parallel
+        when the parser has worker processes — and applied one message per
+        transaction, so one bad message never undoes its neighbours.
+        """
+        done: list[Processed] = []
         while True:
+            # First what a worker took and never finished, one at a time: one of them may be what killed it.
             with self.database.unit_of_work() as session:
-                ids = inbox.pending_ids(session)
-            if not ids:
+                retried = inbox.claim_pending(session, self.worker, self.clock(), self.lease, 1, retry=True)
+            if retried:
+                [item] = retried
+                if item.attempts > MAX_ATTEMPTS:
+                    done.append(self._notify(self._set_aside(item.message_id)))
+                else:
+                    done.append(self._notify(self._finish(item.message_id, self._parse_all([item.raw])[0])))
+                continue
+            with self.database.unit_of_work() as session:
+                claimed = inbox.claim_pending(session, self.worker, self.clock(), self.lease, batch)
+            if not claimed:
                 return done
-            done.extend(self.process(message_id) for message_id in ids)
+            for item, parsed in zip(claimed, self._parse_all([item.raw for item in claimed]), strict=True):
+                done.append(self._notify(self._finish(item.message_id, parsed)))
 
     def process(self, message_id: int) -> Processed:
-        """Parse, label and match one stored message; failures are kept on the message.
+        """Parse, label and match one stored message (again); failures are kept on the message.
 
         The attempt is counted (and committed) first: a message that brought the
         process down twice is set aside on the third try, flagged for the operator,
@@ -103,18 +119,43 @@ class InboxProcessor:
             row = session.get(MessageRow, message_id)
             assert row is not None and row.raw is not None
             row.process_attempts = (row.process_attempts or 0) + 1
-            if row.process_attempts > MAX_ATTEMPTS:
-                row.state = inbox.SET_ASIDE
-                row.parse_notes = [*(row.parse_notes or []), f"set aside after {MAX_ATTEMPTS} failed attempts"]
-                log.error("message %s set aside after %s failed attempts: see `foibot held`", row.id, MAX_ATTEMPTS)
-                return Processed(row.id, inbox.SET_ASIDE, None, error="set aside")
-            raw = row.raw
+            attempts, raw = row.process_attempts, row.raw
+        if attempts > MAX_ATTEMPTS:
+            return self._notify(self._set_aside(message_id))
+        return self._notify(self._finish(message_id, self._parse_all([raw])[0]))
+
+    def _parse_all(self, raws: list[bytes]) -> list[ParsedMessage | BaseException]:
+        """Parse each message (in parallel when the parser can); an exception stands in for a failed parse."""
+        many = getattr(self.parser, "parse_many", None)
+        if many is not None:
+            return many(raws, self.max_parse_bytes)
+        results: list[ParsedMessage | BaseException] = []
+        for raw in raws:
+            try:
+                results.append(self.parser(raw, self.max_parse_bytes))
+            except Exception as exc:
+                results.append(exc)
+        return results
+
+    def _set_aside(self, message_id: int) -> Processed:
+        with self.database.unit_of_work() as session:
+            row = session.get(MessageRow, message_id)
+            assert row is not None
+            row.state = inbox.SET_ASIDE
+            row.claimed_until = row.claimed_by = None
+            row.parse_notes = [*(row.parse_notes or []), f"set aside after {MAX_ATTEMPTS} failed attempts"]
+        log.error("message %s set aside after %s failed attempts: see `foibot held`", message_id, MAX_ATTEMPTS)
+        return Processed(message_id, inbox.SET_ASIDE, None, error="set aside")
+
+    def _finish(self, message_id: int, parsed: ParsedMessage | BaseException) -> Processed:
         try:
-            parsed = self.parser(raw, self.max_parse_bytes)
+            if isinstance(parsed, BaseException):
+                raise parsed
             with self.database.unit_of_work() as session:
                 row = session.get(MessageRow, message_id)
                 assert row is not None
-                result = self._apply(session, row, parsed)
+                row.claimed_until = row.claimed_by = None
+                return self._apply(session, row, parsed)
         except Exception as exc:
             log.exception("processing message %s failed; kept for triage", message_id)
             error = f"{exc.__class__.__name__}: {exc}"[:500]
@@ -122,13 +163,16 @@ class InboxProcessor:
                 row = session.get(MessageRow, message_id)
                 if row is not None:
                     row.state = inbox.FAILED
+                    row.claimed_until = row.claimed_by = None
                     row.parse_notes = [*(row.parse_notes or []), f"processing failed: {error}"]
-            result = Processed(message_id, inbox.FAILED, None, error=error)
+            return Processed(message_id, inbox.FAILED, None, error=error)
+
+    def _notify(self, result: Processed) -> Processed:
         for callback in self.on_processed:
             try:
                 callback(result)
             except Exception:
-                log.exception("a listener failed on message %s", message_id)
+                log.exception("a listener failed on message %s", result.message_id)
         return result
 
     def _apply(self, session: Session, row: MessageRow, parsed: ParsedMessage) -> Processed:
@@ -234,8 +278,7 @@ class InboxProcessor:
                 session, request, now, "authority_reference",
                 f"the authority's reference: {', '.join(learned)}", message_id=row.id, references=learned,
             )  # fmt: skip
-        for hook in self.on_attach:
-            hook(session, request, row, parsed)
+        on_reply_attached(session, request, row, parsed, now)
 
 
 def assign(session: Session, message_id: int, request_id: int, now: dt.datetime) -> MessageLink:

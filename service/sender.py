@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from mail.errors import AuthenticationFailure, MailError, PermanentFailure, TemporaryFailure
+from service import outgoing
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -162,7 +163,7 @@ class OutboxSender:
         with self.database.unit_of_work() as session:
             row = session.get(OutboxMessage, outbox_id)
             assert row is not None
-            outbox.mark_sent(session, row, self.clock())
+            outgoing.mark_sent(session, row, self.clock())
             if notes:
                 row.last_error = "; ".join(notes)
 
@@ -170,7 +171,7 @@ class OutboxSender:
         with self.database.unit_of_work() as session:
             row = session.get(OutboxMessage, outbox_id)
             assert row is not None
-            outbox.mark_failed(session, row, error, self.clock())
+            outgoing.mark_failed(session, row, error, self.clock())
 
     def _settle_temporary(self, outbox_id: int, error: str, attempts: int, created_at: dt.datetime) -> bool:
         """Schedule another attempt, or give up when the message is too old; return True on giving up."""
@@ -179,7 +180,7 @@ class OutboxSender:
             row = session.get(OutboxMessage, outbox_id)
             assert row is not None
             if now - created_at >= self.policy.give_up_after:
-                outbox.mark_failed(session, row, f"gave up after {attempts} attempts; last: {error}", now)
+                outgoing.mark_failed(session, row, f"gave up after {attempts} attempts; last: {error}", now)
                 return True
             outbox.mark_retry(session, row, error, now + self.policy.delay(attempts))
             return False
