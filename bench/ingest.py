@@ -5,9 +5,10 @@
 1. Sends 200 requests the way the product does (queued, marked sent), appends
    N replies to them to a private Dovecot, then in the same run times a bare
    imapclient FETCH of all of them, foibot's store (FETCH → one insert per
-   batch → cursor) and the whole path (store, then parse in worker
-   processes, match, attach, analyse; SQLite), and prints each rate with its
-   ratio to the bare FETCH.
+   batch → cursor) and the whole path (store, then --workers processing
+   workers as `foibot run --only process` would be: claim, parse, match,
+   attach, analyse; SQLite), and prints each rate with its ratio to the bare
+   FETCH.
 2. Fills a database with R requests (references, authority references, sent
    messages) and times matching one reply by thread, by our reference, by an
    authority reference and by nothing at all (median of 25 runs each).
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import os
 import random
 import statistics
@@ -34,7 +36,6 @@ from foi.references import new_reference  # noqa: E402
 from mail.imap import connect, logout  # noqa: E402
 from mail.matching import match  # noqa: E402
 from mail.parse import parse_message  # noqa: E402
-from mail.sandbox import SafeParser  # noqa: E402
 from mail.watcher import (
     FETCH_BATCH,  # noqa: E402
     MailboxWatcher,  # noqa: E402
@@ -105,6 +106,14 @@ def sample_mail(n: int, sent: list[tuple[str, str]]) -> bytes:
     )
 
 
+def process_worker(url: str, name: str, results) -> None:  # type: ignore[no-untyped-def]
+    """One processing worker: claims stored messages until none are left; reports (processed, attached)."""
+    db = open_database(url)
+    done = InboxProcessor(db, now, worker=name).process_pending()
+    db.dispose()
+    results.put((len(done), sum(1 for result in done if result.state == "matched")))
+
+
 def bench_ingest(messages: int, workers: int) -> None:
     binary = find_dovecot()
     if binary is None:
@@ -137,19 +146,24 @@ def bench_ingest(messages: int, workers: int) -> None:
             stored = watcher.sync_once()
             store_seconds = time.perf_counter() - started
 
-            parser = SafeParser(workers=workers)
-            parser(b"Subject: warm-up\r\n\r\nx")  # the worker processes are started
-            processor = InboxProcessor(db, now, parser=parser)
-            started = time.perf_counter()
-            done = processor.process_pending()
-            process_seconds = time.perf_counter() - started
-            parser.close()
-            attached = sum(1 for result in done if result.state == "matched")
             db.dispose()
-        assert fetched == stored == messages == len(done), (fetched, stored, messages, len(done))
+            # Several processing workers, as `foibot run --only process` (each parses in its own process).
+            context = multiprocessing.get_context("spawn")
+            results = context.Queue()
+            pool = [context.Process(target=process_worker, args=(url, f"w{i}", results)) for i in range(workers)]
+            started = time.perf_counter()
+            for process in pool:
+                process.start()
+            counts = [results.get(timeout=600) for _ in pool]
+            process_seconds = time.perf_counter() - started
+            for process in pool:
+                process.join()
+            done = sum(total for total, _ in counts)
+            attached = sum(matched for _, matched in counts)
+        assert fetched == stored == messages == done, (fetched, stored, messages, done)
         whole_seconds = store_seconds + process_seconds
         bare_rate = messages / bare_seconds
-        print(f"ingest: {messages} messages from Dovecot on 127.0.0.1, SQLite, {workers} parser processes")
+        print(f"ingest: {messages} messages from Dovecot on 127.0.0.1, SQLite, {workers} processing workers")
         for name, seconds in (
             ("bare imapclient FETCH", bare_seconds),
             ("store (fetch, one insert per batch, cursor)", store_seconds),
@@ -244,7 +258,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--requests", type=int, nargs="+", default=[1000, 100000])
-    parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1), help="parser processes")
+    parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1), help="processing workers")
     args = parser.parse_args()
     bench_ingest(args.messages, args.workers)
     bench_matching(args.requests)

@@ -13,13 +13,14 @@ import datetime as dt
 import textwrap
 from dataclasses import dataclass
 
+from foi.correspondence import LetterKind
 from foi.laws import Law
 from foi.questions import Question, parts
 
 
 @dataclass(frozen=True)
 class Letter:
-    kind: str  # request, chaser, review, complaint, reply
+    kind: str  # a LetterKind (foi/correspondence.py)
     subject: str
     body: str
 
@@ -100,7 +101,7 @@ def initial_request(law: Law, to: Addressing, questions: list[Question] | tuple[
         _keep_reference(to.reference),
         _sign_off(to.requester_name),
     )
-    return Letter("request", request_subject(law, to.title, to.reference), body)
+    return Letter(LetterKind.REQUEST, request_subject(law, to.title, to.reference), body)
 
 
 def chaser(law: Law, to: Addressing, sent_on: dt.date, reply_due: dt.date) -> Letter:
@@ -121,7 +122,7 @@ def chaser(law: Law, to: Addressing, sent_on: dt.date, reply_due: dt.date) -> Le
         _keep_reference(to.reference),
         _sign_off(to.requester_name),
     )
-    return Letter("chaser", reply_subject(request_subject(law, to.title, to.reference)), body)
+    return Letter(LetterKind.CHASER, reply_subject(request_subject(law, to.title, to.reference)), body)
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,9 @@ def internal_review(
         _keep_reference(to.reference),
         _sign_off(to.requester_name),
     )
-    return Letter("review", reply_subject(f"{law.review_name.capitalize()} - {to.title} [{to.reference}]"), body)
+    return Letter(
+        LetterKind.REVIEW, reply_subject(f"{law.review_name.capitalize()} - {to.title} [{to.reference}]"), body
+    )
 
 
 def requirement_for_review_no_reply(
@@ -215,7 +218,7 @@ def requirement_for_review_no_reply(
         _keep_reference(to.reference),
         _sign_off(to.requester_name),
     )
-    return Letter("review", reply_subject(f"Requirement for review - {to.title} [{to.reference}]"), body)
+    return Letter(LetterKind.REVIEW, reply_subject(f"Requirement for review - {to.title} [{to.reference}]"), body)
 
 
 MAX_GROUNDS = 2000  # the ICO's limit for the grounds of a complaint

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+from foi.correspondence import Label
 from mail.parse import ParsedMessage
 
-BOUNCE = "bounce"
-AUTO_REPLY = "auto_reply"
+BOUNCE = Label.BOUNCE
+AUTO_REPLY = Label.AUTO_REPLY
 
 _FAILURE_SUBJECT = re.compile(
     r"mail delivery failed|undeliverable|undelivered mail|delivery status notification \(failure\)|"

@@ -43,14 +43,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from foi.authority_refs import find_authority_refs, normalize_authority_ref, reference_tokens
+from foi.correspondence import LinkStatus
 from foi.references import find_references
 from mail.authresults import Authentication
 from mail.domains import sender_key
 from mail.parse import ParsedMessage
 
-ATTACHED = "attached"
-SUGGESTED = "suggested"  # offered to the owner, waiting for their word
-CANDIDATE = "candidate"  # for the operator's eyes only
+ATTACHED = LinkStatus.ATTACHED
+SUGGESTED = LinkStatus.SUGGESTED  # offered to the owner, waiting for their word
+CANDIDATE = LinkStatus.CANDIDATE  # for the operator's eyes only
 AUTH_FAILED = "sender authentication failed"  # how a held link's note starts when SPF/DKIM/DMARC failed
 STRONG = frozenset({"thread", "reply_address", "our_reference"})
 MAX_QUOTED_IDS = 200

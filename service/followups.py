@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foi import deadlines, letters
+from foi.correspondence import LetterKind
 from foi.laws import law_for
 from foi.lifecycle import Event, can
 from mail.compose import Mailbox
@@ -135,17 +136,17 @@ def send_letter(
     law = law_for(request.regime)
     today = now.astimezone(deadlines.LONDON).date()
     kind = letter.kind
-    if kind == "reply" and request.status == "clarification_requested":
-        kind = "clarification"
+    if kind == LetterKind.REPLY and request.status == "clarification_requested":
+        kind = LetterKind.CLARIFICATION
     queued = outgoing.queue_letter(
         session, request, letters.Letter(kind, letter.subject, letter.body), mailbox, now, reply_to=reply_to_message_id
     )
-    if kind == "review" and can(request.status, Event.REQUEST_REVIEW):
+    if kind == LetterKind.REVIEW and can(request.status, Event.REQUEST_REVIEW):
         request.review_requested_on = today
         request.review_reply_due_on = deadlines.review_reply_due(law, today)
         request.review_reply_due_max_on = deadlines.review_reply_due_max(law, today)
         transition(session, request, Event.REQUEST_REVIEW, now, f"{law.review_name} requested")
-    elif kind == "clarification" and can(request.status, Event.CLARIFY):
+    elif kind == LetterKind.CLARIFICATION and can(request.status, Event.CLARIFY):
         request.clarification_sent_on = today
         transition(
             session, request, Event.CLARIFY, now, "clarification sent; a fresh 20 working days runs from its receipt"

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
+from foi.analysis import Analysis
 from foi.authority_refs import find_authority_refs, normalize_authority_ref
 from foi.lifecycle import Event, can
 from mail.authresults import read_authentication
@@ -23,11 +24,11 @@ from mail.autoreply import BOUNCE, label_for
 from mail.headers import header_message_id
 from mail.matching import ATTACHED, CANDIDATE, SUGGESTED, Match, match
 from mail.parse import DEFAULT_MAX_BYTES, ParsedMessage, Parser, parse_message
-from service.replies import on_reply_attached
+from service.replies import analyse_reply, on_reply_attached
 from storage import inbox
 from storage.db import Database
 from storage.models import Attachment, FoiRequestRow, MessageLink, MessageRow
-from storage.requests import add_event, transition
+from storage.requests import add_event, questions_of, transition
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,17 @@ MAX_STORED_TEXT = 500_000
 MAX_ATTEMPTS = 2  # tries before a message that keeps failing is set aside
 BATCH = 50  # messages claimed, parsed and applied together
 LEASE = dt.timedelta(minutes=5)  # how long a worker that died keeps its claim
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What was found out about a message before anything is written."""
+
+    label: str | None
+    authentication_failed: bool
+    authentication_detail: str
+    matches: list[Match]
+    analyses: dict[int, Analysis]  # by request, for the requests it is attached to
 
 
 @dataclass
@@ -151,11 +163,15 @@ class InboxProcessor:
         try:
             if isinstance(parsed, BaseException):
                 raise parsed
+            # Matching and reading take no write lock: done first, so that several workers
+            # (on SQLite too) hold the write lock only to record the outcome.
+            prepared = self._prepare(parsed)
             with self.database.unit_of_work() as session:
-                row = session.get(MessageRow, message_id)
+                # The bytes were read when the message was claimed: not again.
+                row = session.get(MessageRow, message_id, options=[defer(MessageRow.raw)])
                 assert row is not None
                 row.claimed_until = row.claimed_by = None
-                return self._apply(session, row, parsed)
+                return self._apply(session, row, parsed, prepared)
         except Exception as exc:
             log.exception("processing message %s failed; kept for triage", message_id)
             error = f"{exc.__class__.__name__}: {exc}"[:500]
@@ -175,8 +191,23 @@ class InboxProcessor:
                 log.exception("a listener failed on message %s", result.message_id)
         return result
 
-    def _apply(self, session: Session, row: MessageRow, parsed: ParsedMessage) -> Processed:
+    def _prepare(self, parsed: ParsedMessage) -> Prepared:
+        """Label, authenticate, match and read the message, in a read-only session."""
         label = label_for(parsed)
+        authentication = read_authentication(parsed.headers, self.authserv_id)
+        with self.database.unit_of_work() as session:
+            matches = match(parsed, inbox.SqlMatchLookup(session), label, authentication)
+            analyses = {}
+            for found in matches:
+                if found.status == ATTACHED:
+                    request = session.get(FoiRequestRow, found.request_id)
+                    assert request is not None
+                    analyses[found.request_id] = analyse_reply(questions_of(request), parsed, label)
+            session.rollback()  # nothing to write
+        return Prepared(label, authentication.failed, authentication.detail, matches, analyses)
+
+    def _apply(self, session: Session, row: MessageRow, parsed: ParsedMessage, prepared: Prepared) -> Processed:
+        label = prepared.label
         first_time = row.state == inbox.STORED
         now = self.clock()
         row.subject = parsed.subject
@@ -204,10 +235,9 @@ class InboxProcessor:
                     note=attachment.note,
                 )
             )
-        authentication = read_authentication(parsed.headers, self.authserv_id)
-        if authentication.failed:
-            row.parse_notes = [*row.parse_notes, f"sender authentication failed: {authentication.detail}"]
-        matches = match(parsed, inbox.SqlMatchLookup(session), label, authentication)
+        if prepared.authentication_failed:
+            row.parse_notes = [*row.parse_notes, f"sender authentication failed: {prepared.authentication_detail}"]
+        matches = prepared.matches
         existing = (
             {}
             if first_time
@@ -235,7 +265,7 @@ class InboxProcessor:
         for found in attached:
             request = session.get(FoiRequestRow, found.request_id)
             assert request is not None
-            self._attach(session, request, row, parsed, label, found, now)
+            self._attach(session, request, row, parsed, label, found, now, prepared.analyses.get(request.id))
         for found in matches:
             if found.status == SUGGESTED:
                 request = session.get(FoiRequestRow, found.request_id)
@@ -256,6 +286,7 @@ class InboxProcessor:
         label: str | None,
         found: Match,
         now: dt.datetime,
+        analysis: Analysis | None = None,
     ) -> None:
         kind = {"bounce": "bounce", "auto_reply": "automatic reply"}.get(label or "", "reply")
         add_event(
@@ -278,7 +309,7 @@ class InboxProcessor:
                 session, request, now, "authority_reference",
                 f"the authority's reference: {', '.join(learned)}", message_id=row.id, references=learned,
             )  # fmt: skip
-        on_reply_attached(session, request, row, parsed, now)
+        on_reply_attached(session, request, row, parsed, now, analysis)
 
 
 def assign(session: Session, message_id: int, request_id: int, now: dt.datetime) -> MessageLink:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foi import deadlines, letters
+from foi.correspondence import LetterKind
 from foi.laws import law_for
 from foi.lifecycle import Event, can
 from mail.compose import Mailbox, Thread, compose, new_message_id
@@ -173,13 +174,13 @@ def record_delivery(session: Session, request_id: int, kind: str, sent_at: dt.da
     request = session.get(FoiRequestRow, request_id)
     if request is None:
         return
-    if kind not in ("request", "clarification"):
+    if kind not in (LetterKind.REQUEST, LetterKind.CLARIFICATION):
         add_event(session, request, sent_at, "sent", f"{kind} sent", message_id=message_id)
         return
     law = law_for(request.regime)
     received = deadlines.receipt_day(sent_at)
     at = sent_at.astimezone(deadlines.LONDON).time()
-    if kind == "clarification":
+    if kind == LetterKind.CLARIFICATION:
         # FOIA s.1(3): a fresh 20 working days from receipt of the clarification.
         request.reply_due_on = deadlines.reply_due_after_clarification(law, received)
         request.reply_due_lenient_on = deadlines.reply_due_lenient(law, received, at)

@@ -42,7 +42,7 @@ from storage.models import (
     TimelineEvent,
     User,
 )
-from storage.requests import LOOK_NOW
+from storage.requests import LOOK_NOW, facts_of_row
 
 log = logging.getLogger(__name__)
 
@@ -111,26 +111,10 @@ def facts_of_many(session: Session, requests: list[FoiRequestRow]) -> dict[int, 
     analyses = latest_analyses(session, ids)
     chased = chased_days(session, ids)
     return {
-        request.id: RequestFacts(
-            regime=request.regime,
-            status=request.status,
-            received_on=request.received_on,
-            reply_due_on=request.reply_due_on,
-            reply_due_lenient_on=request.reply_due_lenient_on,
-            very_overdue_on=request.very_overdue_on,
-            extended_due_on=request.extended_due_on,
-            promised_on=request.promised_on,
+        request.id: facts_of_row(
+            request,
             chased_on=chased.get(request.id),
-            responded_on=request.responded_on,
             unanswered_parts=len(unanswered_in(analyses.get(request.id))),
-            review_request_by=request.review_request_by,
-            review_requested_on=request.review_requested_on,
-            review_reply_due_on=request.review_reply_due_on,
-            review_reply_due_max_on=request.review_reply_due_max_on,
-            review_decided_on=request.review_decided_on,
-            complaint_by=request.complaint_by,
-            snoozed_until=request.snoozed_until,
-            reminders_off=request.reminders_off,
         )
         for request in requests
     }

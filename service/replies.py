@@ -15,53 +15,60 @@ from sqlalchemy.orm import Session
 
 from foi import deadlines
 from foi.analysis import Analysis, analyse
+from foi.analysis.kinds import Kind
 from foi.laws import law_for
 from foi.lifecycle import Event, can
+from foi.questions import Question
 from mail.parse import ParsedMessage
 from storage.models import FoiRequestRow, MessageRow
 from storage.requests import add_event, questions_of, transition
 
 _REPLY_EVENTS = {
-    "information_provided": Event.ANSWER,
-    "partial": Event.ANSWER_PARTLY,
-    "refusal": Event.REFUSE,
-    "not_held": Event.REPORT_NOT_HELD,
+    Kind.INFORMATION_PROVIDED: Event.ANSWER,
+    Kind.PARTIAL: Event.ANSWER_PARTLY,
+    Kind.REFUSAL: Event.REFUSE,
+    Kind.NOT_HELD: Event.REPORT_NOT_HELD,
 }
 KIND_WORDS = {
-    "acknowledgement": "an acknowledgement",
-    "clarification": "a request to clarify",
-    "fee_notice": "a fees notice",
-    "extension": "an extension",
-    "information_provided": "an answer",
-    "partial": "a partial answer",
-    "refusal": "a refusal",
-    "not_held": "a 'not held' reply",
-    "review_acknowledgement": "an acknowledgement of your review request",
-    "review_outcome": "the outcome of the review",
-    "other": "a message",
+    Kind.ACKNOWLEDGEMENT: "an acknowledgement",
+    Kind.CLARIFICATION: "a request to clarify",
+    Kind.FEE_NOTICE: "a fees notice",
+    Kind.EXTENSION: "an extension",
+    Kind.INFORMATION_PROVIDED: "an answer",
+    Kind.PARTIAL: "a partial answer",
+    Kind.REFUSAL: "a refusal",
+    Kind.NOT_HELD: "a 'not held' reply",
+    Kind.REVIEW_ACKNOWLEDGEMENT: "an acknowledgement of your review request",
+    Kind.REVIEW_OUTCOME: "the outcome of the review",
+    Kind.OTHER: "a message",
 }
 
 
-def analyse_reply(request: FoiRequestRow, row: MessageRow, parsed: ParsedMessage) -> Analysis:
-    """Read the reply against the request's own questions."""
+def analyse_reply(questions: list[Question], parsed: ParsedMessage, label: str | None) -> Analysis:
+    """Read the reply against the request's own questions (pure: no session needed)."""
     return analyse(
         parsed.full_text(),
-        questions_of(request),
+        questions,
         subject=parsed.subject,
-        label=row.label,
+        label=label,
         sent_on=parsed.date.astimezone(deadlines.LONDON).date() if parsed.date else None,
     )
 
 
 def on_reply_attached(
-    session: Session, request: FoiRequestRow, row: MessageRow, parsed: ParsedMessage, now: dt.datetime
+    session: Session,
+    request: FoiRequestRow,
+    row: MessageRow,
+    parsed: ParsedMessage,
+    now: dt.datetime,
+    analysis: Analysis | None = None,
 ) -> None:
     """Store the analysis on the message and let the request's state follow it.
 
     The legal dates run from the day the letter reached us; the timeline entry
     carries ``now``, the moment the request changed.
     """
-    result = analyse_reply(request, row, parsed)
+    result = analysis or analyse_reply(questions_of(request), parsed, row.label)
     row.analysis = result.as_dict()
     row.classification = result.kind
     if row.label is not None:

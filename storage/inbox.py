@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from foi.correspondence import MessageState
 from foi.lifecycle import OPEN
 from storage.db import insert_ignoring
 from storage.models import (
@@ -27,7 +28,13 @@ from storage.models import (
     MessageRow,
 )
 
-STORED, MATCHED, HELD, FAILED, SET_ASIDE = "stored", "matched", "held", "failed", "set_aside"
+STORED, MATCHED, HELD, FAILED, SET_ASIDE = (
+    MessageState.STORED,
+    MessageState.MATCHED,
+    MessageState.HELD,
+    MessageState.FAILED,
+    MessageState.SET_ASIDE,
+)
 
 
 @dataclass(frozen=True)

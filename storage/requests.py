@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import delete, event, inspect, select
 from sqlalchemy.orm import Session
 
+from foi.followup import RequestFacts
 from foi.lifecycle import Event, next_status
 from foi.questions import Question
 from foi.references import new_reference
@@ -68,6 +70,19 @@ def transition(session: Session, request: FoiRequestRow, event: Event, at: dt.da
     request.status = next_status(before, event).value
     add_event(
         session, request, at, "status", summary or f"{before} → {request.status}", before=before, after=request.status
+    )
+
+
+_ROW_FACTS = [f.name for f in fields(RequestFacts) if f.name not in ("chased_on", "unanswered_parts")]
+
+
+def facts_of_row(request: FoiRequestRow, chased_on: dt.date | None, unanswered_parts: int) -> RequestFacts:
+    """The request as the escalation rules see it: its row's state and dates, by name, plus two facts
+    kept elsewhere (the last chaser sent, the parts the latest reply left unanswered)."""
+    return RequestFacts(
+        **{name: getattr(request, name) for name in _ROW_FACTS},
+        chased_on=chased_on,
+        unanswered_parts=unanswered_parts,
     )
 
 

@@ -12,24 +12,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from foi.analysis.sections import HEDGE
 
-KINDS = (
-    "acknowledgement",
-    "clarification",
-    "fee_notice",
-    "extension",
-    "information_provided",
-    "partial",
-    "refusal",
-    "not_held",
-    "review_acknowledgement",
-    "review_outcome",
-    "bounce",
-    "auto_reply",
-    "other",
-)
+
+class Kind(StrEnum):
+    """The kinds of letter a reply can be."""
+
+    ACKNOWLEDGEMENT = "acknowledgement"
+    CLARIFICATION = "clarification"
+    FEE_NOTICE = "fee_notice"
+    EXTENSION = "extension"
+    INFORMATION_PROVIDED = "information_provided"
+    PARTIAL = "partial"
+    REFUSAL = "refusal"
+    NOT_HELD = "not_held"
+    REVIEW_ACKNOWLEDGEMENT = "review_acknowledgement"
+    REVIEW_OUTCOME = "review_outcome"
+    BOUNCE = "bounce"
+    AUTO_REPLY = "auto_reply"
+    OTHER = "other"
+
+
+KINDS = tuple(kind.value for kind in Kind)
 
 _CUES: dict[str, list[tuple[str, float]]] = {
     "acknowledgement": [
