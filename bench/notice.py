@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/notice.py [--replies 20] [--database-url URL]
 
-Starts `foibot run` as a process against Dovecot on loopback, aiosmtpd and the
+Starts `foibot run` as a process (or, with --split, one process per part,
+woken across processes by PostgreSQL's LISTEN/NOTIFY) against Dovecot on loopback, aiosmtpd and the
 project's Bot API stand-in (SQLite by default, or an empty PostgreSQL
 database given by URL), with 20 requests already sent the way the product
 sends them. Then, one at a time, it APPENDs an authority's reply to each
@@ -83,6 +84,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replies", type=int, default=20)
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite in a temporary folder)")
+    parser.add_argument(
+        "--split", action="store_true", help="one process per part (`--only bot|watch|process|send`; PostgreSQL)"
+    )
     args = parser.parse_args()
     binary = find_dovecot()
     if binary is None:
@@ -106,7 +110,15 @@ def main() -> None:
             IMAP_USERNAME=USER, IMAP_PASSWORD=PASSWORD, IMAP_SENT_FOLDER="none", LOG_LEVEL="WARNING",
         )  # fmt: skip
         log = open(Path(folder) / "foibot.log", "wb")  # noqa: SIM115
-        process = subprocess.Popen([sys.executable, "-m", "foibot", "run"], env=env, stdout=log, stderr=log)
+        # NOTIFY_SECONDS is only the fallback poll: set long, so the figure is the wake-ups'.
+        env["NOTIFY_SECONDS"] = "30"
+        commands = (
+            [["run", "--only", part] for part in ("bot", "watch", "process", "send")] if args.split else [["run"]]
+        )
+        processes = [
+            subprocess.Popen([sys.executable, "-m", "foibot", *command], env=env, stdout=log, stderr=log)
+            for command in commands
+        ]
         delays = []
         try:
             bot_api.wait_for(lambda c: c.method == "deleteWebhook", timeout=30)
@@ -128,21 +140,24 @@ def main() -> None:
                 time.sleep(0.2)
             client.logout()
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                log.flush()
-                print((Path(folder) / "foibot.log").read_text()[-3000:], file=sys.stderr)
-                raise
+            for process in processes:
+                process.send_signal(signal.SIGTERM)
+            for process in processes:
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    log.flush()
+                    print((Path(folder) / "foibot.log").read_text()[-3000:], file=sys.stderr)
+                    raise
             bot_api.stop()
             smtp.stop()
             dovecot.stop()
     delays.sort()
     p95 = delays[min(len(delays) - 1, round(0.95 * (len(delays) - 1)))]
     backend = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"reply → notice over {len(delays)} replies ({backend}, `foibot run`, Dovecot IDLE on 127.0.0.1):")
+    how = "four processes, one part each" if args.split else "`foibot run`"
+    print(f"reply → notice over {len(delays)} replies ({backend}, {how}, Dovecot IDLE on 127.0.0.1):")
     print(f"  p50 {statistics.median(delays) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, worst {delays[-1] * 1000:.0f} ms")
 
 

@@ -11,7 +11,9 @@ Some are snoozed, some have reminders off. Then it times
 
 - the first sweep: every request is looked at (as after the migration), and
   the prompts due are claimed and "told" (to nobody);
-- a steady sweep: the same day again, when nothing has changed.
+- a steady sweep: the same day again, when nothing has changed (the median
+  of five; on PostgreSQL after a VACUUM ANALYZE, as autovacuum would run
+  after the first sweep moved every request on at once).
 
 and prints ``sweep N requests: first X s (P prompts), steady Y s``.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -48,6 +51,7 @@ from storage.models import (  # noqa: E402
 NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
 TODAY = NOW.date()
 USERS = 1000
+STEADY_RUNS = 5  # the steady figure is their median
 CHUNK = 5000
 
 
@@ -185,10 +189,18 @@ def main() -> None:
             started = time.perf_counter()
             told = prompts.sweep(db, NOW, lambda due: None)
             first = time.perf_counter() - started
-            started = time.perf_counter()
-            again = prompts.sweep(db, NOW, lambda due: None)
-            steady = time.perf_counter() - started
-            assert again == [], "a steady sweep prompted again"
+            if args.database_url:
+                # What autovacuum does after a mass change (here: every request moved on at once): without it
+                # the index still holds an entry for each old "look now" row, and every steady sweep walks them.
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                    connection.execute(text("VACUUM ANALYZE requests"))
+            steadies = []
+            for _ in range(STEADY_RUNS):
+                started = time.perf_counter()
+                again = prompts.sweep(db, NOW, lambda due: None)
+                steadies.append(time.perf_counter() - started)
+                assert again == [], "a steady sweep prompted again"
+            steady = statistics.median(steadies)
             print(f"sweep {size} requests: first {first:.2f} s ({len(told)} prompts), steady {steady:.3f} s")
             db.dispose()
 

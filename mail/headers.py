@@ -166,13 +166,29 @@ def parse_date(value: object) -> dt.datetime | None:
     return parsed
 
 
+_MESSAGE_ID_FIELD = re.compile(rb"^message-id[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+_END_OF_HEADERS = re.compile(rb"\r?\n\r?\n")
+
+
 def header_message_id(raw: bytes) -> str | None:
-    """Return the Message-ID of raw mail without parsing its body."""
+    """Return the Message-ID of raw mail without parsing its body.
+
+    The watcher asks this of every message it stores, so the usual case is a
+    search of the header block only; a header block the search cannot read
+    goes to the email package's header parser.
+    """
+    head = raw[: 256 * 1024]
+    end = _END_OF_HEADERS.search(head)
+    field = _MESSAGE_ID_FIELD.search(head, 0, end.start() if end else len(head))
+    if field is not None:
+        ids = message_ids(field.group(1).decode("latin-1"))
+        if ids:
+            return ids[0][:998]
     from email.parser import BytesHeaderParser
     from email.policy import compat32
 
     try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024])
+        headers = BytesHeaderParser(policy=compat32).parsebytes(head)
         for name, value in headers.raw_items():
             if name.lower() == "message-id":
                 ids = message_ids(value)

@@ -42,7 +42,8 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-FETCH_BATCH = 50
+FETCH_BATCH = 200  # messages per FETCH (and per stored transaction)…
+FETCH_BYTES = 32 * 1024 * 1024  # …and at most this many bytes, by RFC822.SIZE (one big message goes alone)
 
 
 class MailboxWatcher:
@@ -150,11 +151,8 @@ class MailboxWatcher:
             uids = sorted(uid for uid in client.search(["UID", f"{last_uid + 1}:*"]) if uid > last_uid)
             if not uids:
                 break
-            for start in range(0, len(uids), FETCH_BATCH):
-                batch = uids[start : start + FETCH_BATCH]
+            for batch in _batches(client, uids):
                 fetched = client.fetch(batch, ["BODY.PEEK[]"])
-                # One transaction per batch: the messages and the cursor past them
-                # are committed together, or not at all.
                 messages = [
                     (uid, raw, header_id(raw))
                     for uid in batch
@@ -168,6 +166,26 @@ class MailboxWatcher:
                     inbox.advance_cursor(session, account, folder, uidvalidity, last_uid)
                 self.process_pending()
         return stored
+
+
+def _batches(client: imapclient.IMAPClient, uids: list[int]) -> list[list[int]]:
+    """Split ``uids`` into FETCH batches of at most FETCH_BATCH messages and FETCH_BYTES (RFC822.SIZE)."""
+    batches: list[list[int]] = []
+    for start in range(0, len(uids), 1000):
+        chunk = uids[start : start + 1000]
+        sizes = client.fetch(chunk, ["RFC822.SIZE"])
+        batch: list[int] = []
+        total = 0
+        for uid in chunk:
+            size = int(sizes.get(uid, {}).get(b"RFC822.SIZE", 0) or 0)
+            if batch and (len(batch) >= FETCH_BATCH or total + size > FETCH_BYTES):
+                batches.append(batch)
+                batch, total = [], 0
+            batch.append(uid)
+            total += size
+        if batch:
+            batches.append(batch)
+    return batches
 
 
 def _is_exists(response: object) -> bool:

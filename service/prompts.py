@@ -163,8 +163,7 @@ def claim(db: Database, now: dt.datetime, batch: int = BATCH) -> list[DuePrompt]
     with db.unit_of_work() as session:
         look_again_if_rules_changed(session)
     claimed: list[DuePrompt] = []
-    after_id = 0
-    while True:
+    while True:  # every request read is moved past today, so each pass reads the next ones due
         with db.unit_of_work() as session:
             rows = session.execute(
                 select(FoiRequestRow, User.telegram_id)
@@ -172,15 +171,13 @@ def claim(db: Database, now: dt.datetime, batch: int = BATCH) -> list[DuePrompt]
                 .where(
                     FoiRequestRow.status.in_(_OPEN),
                     FoiRequestRow.next_check_on <= today,
-                    FoiRequestRow.id > after_id,
                     User.telegram_id.is_not(None),
                 )
-                .order_by(FoiRequestRow.id)
+                .order_by(FoiRequestRow.next_check_on, FoiRequestRow.id)  # the index, not a scan by id
                 .limit(batch)
             ).all()
             if not rows:
                 return claimed
-            after_id = rows[-1][0].id
             facts = facts_of_many(session, [request for request, _ in rows])
             wanted = []
             next_days: dict[dt.date, list[int]] = {}

@@ -117,10 +117,11 @@ def current_revision(url: str) -> str | None:
 
 def insert_ignoring(session: Session, model: type, constraint_columns: list[str] | None = None):  # type: ignore[no-untyped-def]
     """Return an INSERT for ``model`` that skips rows clashing with a unique key (SQLite and PostgreSQL)."""
+    table = model.__table__  # type: ignore[attr-defined]  # Core, not the ORM's bulk path: many rows at once
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(model).on_conflict_do_nothing(index_elements=constraint_columns)
+        return pg_insert(table).on_conflict_do_nothing(index_elements=constraint_columns)
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return sqlite_insert(model).on_conflict_do_nothing(index_elements=constraint_columns)
+    return sqlite_insert(table).on_conflict_do_nothing(index_elements=constraint_columns)

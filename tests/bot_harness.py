@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from bot.app import BotService, build_application, run_until
 from mail.compose import Mailbox
+from mail.parse import Parser, parse_message
 from service.limits import Limits
 from storage.db import Database
 from tests.servers.botapi import BotApiServer
@@ -27,11 +28,12 @@ class RunningBot:
         rate_limit: bool = True,
         webhook: dict | None = None,
         limits: Limits | None = None,
+        parse: Parser = parse_message,
     ) -> None:
         self.server = server
         self.rate_limit = rate_limit
         self.webhook = webhook
-        self.service = BotService(database, MAILBOX, clock, limits=limits)
+        self.service = BotService(database, MAILBOX, clock, limits=limits, parse=parse)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._thread: threading.Thread | None = None

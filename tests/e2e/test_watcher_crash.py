@@ -14,7 +14,7 @@ from tests.servers.common import subprocess_env
 from tests.servers.dovecot import PASSWORD, USER
 from tests.servers.imap_helpers import client_for
 
-TOTAL = 200
+TOTAL = 3000  # the watcher stores 200 a transaction: enough of them to be killed in the middle
 
 
 def mail(n: int) -> bytes:
@@ -74,7 +74,7 @@ def test_watcher_killed_mid_batch_stores_every_message_exactly_once(tmp_path, do
         IMAP_PASSWORD=PASSWORD,
         LOG_LEVEL="WARNING",
     )
-    for kill_at in (40, 120):
+    for kill_at in (400, 1400):
         process = start_watcher(env)
         try:
             assert wait_until(url, kill_at, 60), "the watcher made no progress"

@@ -240,3 +240,53 @@ def test_the_request_page_offers_the_actions_open_now(server, bot, database, clo
         session.get(FoiRequestRow, request_id).status = "sent"
     chat.press(f"r:{request_id}")
     assert "✍️ Draft a chaser" in chat.buttons
+
+
+@pytest.fixture
+def sandboxed_bot(server, database, clock, sent):
+    """The bot as `foibot run` builds it: stored mail is parsed again in a worker process, not on its threads."""
+    from mail.sandbox import SafeParser
+
+    parser = SafeParser(seconds=60)
+    running = RunningBot(server, database, clock, parse=parser).start()
+    yield running
+    running.stop()
+    parser.close()
+
+
+def test_help_is_answered_within_0_2_s_while_another_user_downloads_a_15_mb_attachment(
+    server, sandboxed_bot, database, clock, sent
+):
+    import os
+    from email.message import EmailMessage
+
+    from storage.models import Attachment
+
+    _, reference, our_id = sent
+    letter = EmailMessage()
+    letter["From"], letter["To"] = "FOI Team <foi@barnet.gov.uk>", "foibot@example.org"
+    letter["Subject"], letter["Message-ID"], letter["In-Reply-To"] = f"RE: [{reference}]", "<big@barnet.gov.uk>", our_id
+    letter.set_content("Please find the information attached.")
+    payload = os.urandom(15 * 1024 * 1024)
+    letter.add_attachment(payload, maintype="application", subtype="octet-stream", filename="records.bin")
+    result = InboxProcessor(database, clock).ingest(letter.as_bytes())
+    server.wait_for(lambda c: c.method == "sendDocument" and int(c.params.get("chat_id", 0)) == ALICE, timeout=60)
+    with database.unit_of_work() as session:
+        attachment_id = session.scalar(select(Attachment.id).where(Attachment.message_id == result.message_id))
+
+    server.delay["sendDocument"] = 1.5  # Alice's 15 MB is still on its way when Bob asks for help
+    mark = server.mark()
+    server.press(ALICE, f"f:{attachment_id}")
+    time.sleep(0.3)  # her update is being handled: the stored message is read again for the file
+    started = time.monotonic()
+    server.send_text(BOB, "/help")
+    wait_for_text(server, BOB, "How foibot works", timeout=5)
+    assert time.monotonic() - started < 0.2
+    download = server.wait_for(
+        lambda c: (
+            c.method == "sendDocument" and int(c.params.get("chat_id", 0)) == ALICE and server.calls.index(c) >= mark
+        ),
+        timeout=30,
+    )
+    name, data = download.files["document"]
+    assert name == "records.bin" and data == payload

@@ -146,3 +146,35 @@ def test_cursor_only_moves_forward_past_stored_messages(database, dovecot):
     assert watcher.sync_once() == 0
     with database.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(MailboxUid)) == 1
+
+
+def test_fetch_batches_are_bounded_by_count_and_by_bytes_and_each_commits_its_cursor(database, dovecot, monkeypatch):
+    import mail.watcher as watcher_module
+
+    big = crlf(f"""
+        From: FOI Team <foi@council.gov.uk>
+        To: foibot@example.org
+        Subject: Big one
+        Message-ID: <watch-big@council.gov.uk>
+
+        {"x" * 5000}
+        """)
+    client = client_for(dovecot)
+    for n in range(3):
+        client.append("INBOX", mail(n, "Batched"))
+    client.append("INBOX", big)
+    for n in range(3, 5):
+        client.append("INBOX", mail(n, "Batched"))
+    client.logout()
+    monkeypatch.setattr(watcher_module, "FETCH_BATCH", 2)
+    monkeypatch.setattr(watcher_module, "FETCH_BYTES", 3000)
+    cursors = []
+
+    def after_each_batch():
+        with database.unit_of_work() as session:
+            cursors.append(session.scalar(select(MailboxSync.last_uid)))
+
+    stored = MailboxWatcher(config_for(dovecot), database, after_each_batch, now).sync_once()
+    assert stored == 6 == count_messages(database)
+    # two by count, the big one alone by bytes, then two more: the cursor moved after each batch
+    assert cursors == [2, 3, 4, 6]
