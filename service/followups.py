@@ -29,9 +29,10 @@ def unanswered_parts(session: Session, request_id: int) -> list[tuple[str, str, 
     return unanswered_in(latest_analyses(session, [request_id]).get(request_id))
 
 
-def disputed_exemptions(session: Session, request_id: int) -> list[str]:
+def review_grounds(session: Session, request_id: int) -> letters.ReviewGrounds:
+    """The parts left unanswered and the exemptions cited by the latest reply, read once."""
     analysis = latest_analyses(session, [request_id]).get(request_id) or {}
-    return list(analysis.get("exemptions") or [])
+    return letters.ReviewGrounds(tuple(unanswered_in(analysis)), tuple(analysis.get("exemptions") or []))
 
 
 # --- the letters prompts offer ---------------------------------------------------------------
@@ -63,9 +64,7 @@ def draft_chaser(session: Session, request: FoiRequestRow) -> letters.Letter:
 
 def draft_review(session: Session, request: FoiRequestRow, today: dt.date) -> letters.Letter:
     law = law_for(request.regime)
-    grounds = letters.ReviewGrounds(
-        tuple(unanswered_parts(session, request.id)), tuple(disputed_exemptions(session, request.id))
-    )
+    grounds = review_grounds(session, request.id)
     return letters.internal_review(
         law,
         addressing(request),
@@ -91,9 +90,7 @@ def draft_requirement_for_review(session: Session, request: FoiRequestRow, today
 def complaint_pack(session: Session, request: FoiRequestRow, today: dt.date) -> tuple[str, bytes, str]:
     """Return (file name, zip bytes, grounds) of the complaint pack: PDF plus the original emails."""
     law = law_for(request.regime)
-    grounds = letters.ReviewGrounds(
-        tuple(unanswered_parts(session, request.id)), tuple(disputed_exemptions(session, request.id))
-    )
+    grounds = review_grounds(session, request.id)
     no_reply = request.responded_on is None
     review_overdue = request.status == "review_requested"
     grounds_text = letters.complaint_grounds(

@@ -120,10 +120,6 @@ def facts_of_many(session: Session, requests: list[FoiRequestRow]) -> dict[int, 
     }
 
 
-def facts_of(session: Session, request: FoiRequestRow) -> RequestFacts:
-    return facts_of_many(session, [request])[request.id]
-
-
 # --- the rules' fingerprint -------------------------------------------------------------------
 
 RULES_KEY = "followup_rules"
@@ -252,4 +248,4 @@ def sweep(db: Database, now: dt.datetime, tell: Callable[[DuePrompt], None]) -> 
     return told
 
 
-__all__ = ["DuePrompt", "PromptKind", "claim", "facts_of", "record_told", "release", "sweep", "unanswered_in"]
+__all__ = ["DuePrompt", "PromptKind", "claim", "facts_of_many", "record_told", "release", "sweep", "unanswered_in"]

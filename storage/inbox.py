@@ -208,18 +208,6 @@ def claim_pending(
     )
 
 
-def pending_ids(session: Session, limit: int = 500) -> list[int]:
-    """Return incoming messages stored but not yet processed, oldest first."""
-    return list(
-        session.scalars(
-            select(MessageRow.id)
-            .where(MessageRow.direction == "in", MessageRow.state == STORED)
-            .order_by(MessageRow.id)
-            .limit(limit)
-        )
-    )
-
-
 # --- lookups for the matching cascade ---------------------------------------------
 
 
