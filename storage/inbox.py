@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from foi.correspondence import MessageState
 from foi.lifecycle import OPEN
-from storage.db import insert_ignoring
+from storage.db import insert_rows_ignoring
 from storage.models import (
     AuthorityDomain,
     AuthorityReference,
@@ -99,17 +99,16 @@ def store_batch(
                 "to_addresses": [], "parse_notes": [],
             }  # fmt: skip
     if new_rows:
-        session.execute(
-            insert_ignoring(session, MessageRow, ["message_id_header", "raw_sha256"]), list(new_rows.values())
-        )
+        insert_rows_ignoring(session, MessageRow, list(new_rows.values()), ["message_id_header", "raw_sha256"])
         kept = _kept_ids(session, digests)
-    session.execute(
-        insert_ignoring(session, MailboxUid, ["account", "folder", "uidvalidity", "uid"]),
+    insert_rows_ignoring(
+        session, MailboxUid,
         [
             {"account": account, "folder": folder, "uidvalidity": uidvalidity, "uid": uid,
              "message_id": kept[(digest, header_id)]}
             for uid, _, header_id, digest in keyed
         ],
+        ["account", "folder", "uidvalidity", "uid"],
     )  # fmt: skip
     return len(new_rows)
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from foi.analysis.cues import Cue, fold
 from foi.analysis.sections import HEDGE
 
 
@@ -119,21 +120,20 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"review (panel|officer|decision)", 2),
     ],
 }
-_COMPILED = {kind: [(re.compile(p, re.IGNORECASE | re.MULTILINE), w) for p, w in cues] for kind, cues in _CUES.items()}
+_COMPILED = {kind: [(Cue.of(p, re.IGNORECASE | re.MULTILINE), w) for p, w in cues] for kind, cues in _CUES.items()}
 _REVIEW_CONTEXT = re.compile(r"internal review|request(ed)? (for )?a review|your review|reconsideration", re.IGNORECASE)
-_RIGHTS_SECTION = re.compile(
+_RIGHTS_SECTION = Cue.of(
     r"your rights|if you are (unhappy|dissatisfied|not satisfied)|right to (request|ask for) (an internal |a )?review|"
-    r"appeal to the information commissioner|complain to the",
-    re.IGNORECASE,
+    r"appeal to the information commissioner|complain to the"
 )
 
 
 # Refusals of the whole request: the cost limit (FOIA/FOISA s.12, EIR reg 12(4)(b)), vexatious or repeated (s.14).
-_WHOLE_REFUSAL = re.compile(
+_WHOLE_REFUSAL = Cue.of(
     r"(exceed|over) the (upper )?[‘'\"]?(appropriate|cost) limit|manifestly unreasonable|vexatious|repeated request|"
-    r"\bsection 1[24]\b",
-    re.IGNORECASE,
+    r"\bsection 1[24]\b"
 )
+_HEDGE = Cue.wrap(HEDGE)
 # A cue under a condition or a possibility decides nothing ("may be exempt", "unless the information is exempt").
 _HEDGED_KINDS = ("refusal", "not_held", "clarification", "extension", "fee_notice", "partial")
 
@@ -155,18 +155,22 @@ def classify(
     scores = {kind: 0.0 for kind in _COMPILED}
     evidence: dict[str, list[str]] = {kind: [] for kind in _COMPILED}
     whole_refusal = False
+    # Only the cues whose words occur somewhere in the letter are tried on its sentences.
+    folded_letter = fold("\n".join(sentences))
+    present = {kind: [(c, w) for c, w in cues if c.may_match(folded_letter)] for kind, cues in _COMPILED.items()}
     for sentence in sentences:
+        folded = fold(sentence)
         # The standard "your rights" paragraph mentions reviews and refusals in every letter.
-        boilerplate = bool(_RIGHTS_SECTION.search(sentence))
-        hedged = bool(HEDGE.search(sentence))
+        boilerplate = bool(_RIGHTS_SECTION.search(sentence, folded))
+        hedged = bool(_HEDGE.search(sentence, folded))
         matched = {
-            kind: max((weight for pattern, weight in cues if pattern.search(sentence)), default=0.0)
-            for kind, cues in _COMPILED.items()
+            kind: max((weight for cue, weight in cues if cue.search(sentence, folded)), default=0.0)
+            for kind, cues in present.items()
         }
         if hedged:
             for kind in _HEDGED_KINDS:
                 matched[kind] = 0.0
-        elif not boilerplate and _WHOLE_REFUSAL.search(sentence):
+        elif not boilerplate and _WHOLE_REFUSAL.search(sentence, folded):
             whole_refusal = True
         # "I can confirm that we do not hold…" confirms nothing was provided.
         if matched["not_held"] or matched["refusal"]:

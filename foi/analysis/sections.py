@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from foi.analysis.cues import Cue, fold
+
 QUOTED, RIGHTS, ADVICE, STATUTE, DECISION = "quoted", "rights", "advice", "statute", "decision"
 
 _QUOTE_MARKER = re.compile(
@@ -60,6 +62,7 @@ _STATUTE = re.compile(
     r"the (?:act|regulations) (?:defines?|requires?)",
     re.IGNORECASE,
 )
+_RIGHTS_CUE, _STATUTE_CUE, _ADVICE_CUE = (Cue.wrap(p) for p in (_RIGHTS, _STATUTE, _ADVICE))
 # Not a decision: what may happen, or would happen under a condition.
 HEDGE = re.compile(
     r"\b(?:may|might|could|unless|if|whether|potentially|possibly|in (?:some|certain) cases|can be)\b", re.IGNORECASE
@@ -105,6 +108,7 @@ def segment(text: str) -> list[Section]:
             in_request = False
         lines = paragraph.splitlines()
         head = paragraph[:2000]  # a paragraph shows what it is early; a huge one is not searched whole
+        folded = fold(head)
         quoted = (
             in_request
             or paragraph.startswith(("“", '"', "'", "‘"))
@@ -112,11 +116,11 @@ def segment(text: str) -> list[Section]:
         )
         if quoted:
             kind = QUOTED
-        elif _RIGHTS.search(head):
+        elif _RIGHTS_CUE.search(head, folded):
             kind = RIGHTS
-        elif _STATUTE.search(head) and not _decides(head):
+        elif _STATUTE_CUE.search(head, folded) and not _decides(head):
             kind = STATUTE
-        elif _ADVICE.search(head) and not _decides(head):
+        elif _ADVICE_CUE.search(head, folded) and not _decides(head):
             kind = ADVICE
         else:
             kind = DECISION

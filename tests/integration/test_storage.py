@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from storage.db import alembic_config, current_revision
+from storage.db import alembic_config, current_revision, insert_rows_ignoring
 from storage.models import (
     AuthorityDomain,
     AuthorityReference,
@@ -122,6 +122,27 @@ def test_the_same_message_is_stored_once(database):
         session.add(MessageRow(direction="in", raw=raw, raw_sha256=digest, size=5, message_id_header="<same@x>"))
     with pytest.raises(IntegrityError), database.unit_of_work() as session:
         session.add(MessageRow(direction="in", raw=raw, raw_sha256=digest, size=5, message_id_header="<same@x>"))
+
+
+def test_a_batch_written_by_the_driver_reads_back_as_the_orm_would_write_it(database):
+    """The inbox's driver-level insert fills defaults, converts values and skips what is already kept."""
+    when = dt.datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=dt.UTC)
+    raws = [b"Message-ID: <%d@x>\r\n\r\n\x00\xff body %d" % (n, n) for n in range(3)]
+    rows = [
+        {"direction": "in", "raw": raw, "raw_sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw),
+         "message_id_header": f"<{n}@x>", "stored_at": when, "to_addresses": ["a@x"]}
+        for n, raw in enumerate(raws)
+    ]  # fmt: skip
+    with database.unit_of_work() as session:
+        insert_rows_ignoring(session, MessageRow, rows[:1], ["message_id_header", "raw_sha256"])
+    with database.unit_of_work() as session:
+        insert_rows_ignoring(session, MessageRow, rows, ["message_id_header", "raw_sha256"])  # the first is kept
+    with database.unit_of_work() as session:
+        stored = session.scalars(select(MessageRow).order_by(MessageRow.id)).all()
+        assert [m.raw for m in stored] == raws
+        assert {(m.state, m.oversized, m.process_attempts) for m in stored} == {("stored", False, 0)}
+        assert [m.parse_notes for m in stored] == [[], [], []] and stored[2].to_addresses == ["a@x"]
+        assert stored[1].stored_at == when
 
 
 def test_a_mailbox_uid_is_stored_once_per_epoch(database):

@@ -1,0 +1,81 @@
+"""A cue skips the regex only when its pattern could not have matched: same answers, fewer searches."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from foi.analysis import kinds, sections
+from foi.analysis.cues import Cue, fold, needles
+from foi.analysis.text import sentences
+from tests import letter_fixtures
+
+ALL_CUES = [
+    *(cue for cues in kinds._COMPILED.values() for cue, _ in cues),
+    kinds._RIGHTS_SECTION,
+    kinds._WHOLE_REFUSAL,
+    kinds._HEDGE,
+    sections._RIGHTS_CUE,
+    sections._STATUTE_CUE,
+    sections._ADVICE_CUE,
+]
+LETTERS = [value for value in vars(letter_fixtures).values() if isinstance(value, str) and len(value) > 200]
+
+
+def test_needles_are_the_literals_every_match_contains() -> None:
+    assert needles(r"(received|acknowledge)[^.]{0,60}(request for an? |your )review", re.I) == {
+        "received",
+        "acknowledge",
+    }
+    assert needles(r"\bClarif(y|ication)\b", re.I) == {"clarif"}  # \b takes no characters; lower case
+    assert needles(r"fees? notice|section 9\b", re.I) == {" notice", "section 9"}
+    assert needles(r"(?:ab)+c") == {"ab"}  # a repeat taken at least once
+    # Nothing certain: an optional part, a class, a branch with a way through that needs no literal.
+    assert needles(r"(?:abc)?\d+") is None
+    assert needles(r"[a-z]+") is None
+    assert needles(r"abc|\d") is None
+
+
+def test_every_cue_finds_in_the_letters_exactly_what_its_pattern_finds() -> None:
+    skipped = 0
+    tried = 0
+    for letter in LETTERS:
+        for sentence in sentences(letter):
+            folded = fold(sentence)
+            for cue in ALL_CUES:
+                tried += 1
+                plain = cue.pattern.search(sentence)
+                quick = cue.search(sentence, folded)
+                assert (plain and plain.span()) == (quick and quick.span()), (cue.pattern.pattern, sentence)
+                skipped += not cue.may_match(folded)
+    assert skipped > tried / 2  # and most searches are skipped: the point of it
+
+
+# Words from the cues, so that random text matches them often, with case and the letters
+# IGNORECASE folds to ASCII (the dotless ı and long ſ) mixed in.
+_WORDS = sorted({word for cue in ALL_CUES for needle in cue.needles or () for word in needle.split()})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_WORDS),
+            st.sampled_from(_WORDS).map(str.upper),
+            st.sampled_from(["ſection", "revıew", "KEEP", "(1)", "£5", ",", ".", "20", "we", "the", "your"]),
+        ),
+        max_size=25,
+    ).map(" ".join)
+)
+def test_a_cue_never_misses_a_match(text: str) -> None:
+    folded = fold(text)
+    for cue in ALL_CUES:
+        assert bool(cue.pattern.search(text)) == bool(cue.search(text, folded)), (cue.pattern.pattern, text)
+
+
+def test_a_pattern_of_any_shape_compiles_to_a_cue() -> None:
+    cue = Cue.of(r"(?i)(?=x)y|z{2,}")  # a lookahead and a repeat: no needle to rely on for the first
+    assert cue.search("zz", fold("zz"))
+    assert not cue.search("y", fold("y"))
