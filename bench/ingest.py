@@ -199,7 +199,7 @@ def fill(db, requests: int) -> dict[str, str]:
         for i, reference in enumerate(references_list, start=1):
             rows.append(
                 {"id": i, "reference": reference, "owner_id": 1, "authority_id": (i % 500) + 1, "title": f"T{i}",
-                 "status": "sent", "tags": []}
+                 "status": "sent"}
             )  # fmt: skip
             refs.append({"request_id": i, "reference": f"Our ref {900000 + i}", "normalized": str(900000 + i)})
             messages.append(

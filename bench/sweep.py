@@ -66,7 +66,6 @@ def _request(n: int, rng: random.Random, owner_id: int, authority_id: int) -> tu
         "reference": f"FOI-B{n:07d}",
         "title": f"Request {n}",
         "regime": regime,
-        "tags": [],
         "sent_at": dt.datetime.combine(received, dt.time(10), tzinfo=dt.UTC),
         "received_on": received,
         "reply_due_on": deadlines.reply_due(law, received),

@@ -32,6 +32,7 @@ from bot.screens import MAX_CAPTION, Screen, cut_html, esc, split_message
 from mail.compose import Mailbox
 from mail.parse import Parser, parse_message
 from service import prompts
+from service.batches import BatchSettings
 from service.followups import unanswered_parts
 from service.limits import Limits, refusal_for_user
 from storage.db import Database
@@ -55,12 +56,14 @@ class BotService:
         parse: Parser = parse_message,
         limits: Limits | None = None,
         notice_lease: dt.timedelta = NOTICE_LEASE,
+        batches: BatchSettings | None = None,
     ) -> None:
         self.database = database
         self.mailbox = mailbox
         self.clock = clock
         self.parse = parse
         self.limits = limits or Limits()
+        self.batches = batches or BatchSettings()
         self.notice_lease = notice_lease
 
     def step(self, telegram_id: int, kind: str, value: str) -> list[Screen]:
@@ -76,7 +79,7 @@ class BotService:
             refusal = refusal_for_user(user, telegram_id, self.limits)
             if refusal:
                 return [Screen(esc(refusal))]
-            flow = Flow(session, user, self.mailbox, self.clock(), self.parse, self.limits)
+            flow = Flow(session, user, self.mailbox, self.clock(), self.parse, self.limits, self.batches)
             if kind == "command":
                 return flow.command(value)
             if kind == "button":

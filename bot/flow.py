@@ -33,6 +33,7 @@ from mail.compose import Mailbox
 from mail.errors import AddressError
 from mail.parse import Parser, parse_message
 from service import drafts, limits, outgoing
+from service.batches import BatchSettings
 from service.directory import add_authority, checked_address, find_authorities
 from service.limits import Limits
 from storage.directory import NATIONS
@@ -67,6 +68,7 @@ class Flow(FollowUpSteps):
         now: dt.datetime,
         parse: Parser = parse_message,
         limits: Limits | None = None,
+        batches: BatchSettings | None = None,
     ) -> None:
         self.session = session
         self.user = user
@@ -74,6 +76,7 @@ class Flow(FollowUpSteps):
         self.now = now
         self.parse = parse  # reads stored mail back (a worker process in production)
         self.limits = limits or Limits()
+        self.batches = batches or BatchSettings()
 
     # --- conversation state ---------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 States::
 
     draft ──queue──▶ queued ──deliver──▶ sent ──acknowledge──▶ acknowledged
-                       │                  │
+      ▲                │                  │
+      └────revoke──────┤ (taken back before it went)
                        └──bounce──▶ undelivered ──queue──▶ queued
     sent / acknowledged / extended / clarification_requested / fee_requested
         ──ask_clarification──▶ clarification_requested ──clarify──▶ acknowledged
@@ -54,6 +55,7 @@ class Status(StrEnum):
 
 class Event(StrEnum):
     QUEUE = "queue"
+    REVOKE = "revoke"
     DELIVER = "deliver"
     BOUNCE = "bounce"
     ACKNOWLEDGE = "acknowledge"
@@ -97,6 +99,7 @@ def _build_table() -> dict[tuple[Status, Event], Status]:
         (S.DRAFT, E.QUEUE): S.QUEUED,
         (S.UNDELIVERED, E.QUEUE): S.QUEUED,
         (S.QUEUED, E.DELIVER): S.SENT,
+        (S.QUEUED, E.REVOKE): S.DRAFT,
         (S.QUEUED, E.BOUNCE): S.UNDELIVERED,
         (S.SENT, E.BOUNCE): S.UNDELIVERED,
         (S.REVIEW_ANSWERED, E.CLOSE): S.CLOSED,

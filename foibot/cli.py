@@ -227,7 +227,9 @@ def outbox_list(limit: Annotated[int, typer.Option(help="how many to show", min=
             return
         for row in rows:
             when = row.sent_at or row.next_attempt_at or row.created_at
-            label = {"sent": "sent", "queued": "next try", "sending": "held until", "failed": "failed"}[row.status]
+            label = {"sent": "sent", "queued": "next try", "sending": "held until", "failed": "failed"}.get(
+                row.status, row.status
+            )
             print(
                 f"{row.id:>5}  {row.status:<7}  {row.kind:<9}  {', '.join(row.recipients)}  "
                 f"{label} {when:%Y-%m-%d %H:%M} UTC  attempts {row.attempts}  {row.message_id_header}"
@@ -644,6 +646,18 @@ def main(argv: list[str] | None = None) -> None:
         code = UNAVAILABLE
     sys.exit(code if isinstance(code, int) else 0)
 
+
+def _register_tracking() -> None:
+    """The commands for many requests live in their own module (they import the helpers above)."""
+    from foibot import cli_tracking
+
+    app.add_typer(cli_tracking.batch_app, name="batch")
+    app.add_typer(cli_tracking.requests_app, name="requests")
+    app.add_typer(cli_tracking.export_app, name="export")
+    app.add_typer(cli_tracking.stats_app, name="stats")
+
+
+_register_tracking()
 
 if __name__ == "__main__":
     main()

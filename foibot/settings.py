@@ -82,6 +82,11 @@ class Settings(BaseSettings):
 
     limit_requests_per_day: int = Field(default=10, ge=0)
     limit_open_drafts: int = Field(default=20, ge=0)
+    limit_batches_per_day: int = Field(default=3, ge=0)
+    batch_max_bodies: int = Field(default=500, ge=1, le=500)
+    batch_revoke_minutes: float = Field(default=10.0, ge=0)
+    send_gap_per_domain_seconds: float = Field(default=60.0, ge=0)
+    send_gap_per_mailbox_seconds: float = Field(default=10.0, ge=0)
     telegram_allowed_users: str | None = Field(default=None, pattern=r"^[\d,\s]*$")
 
     def allowed_users(self) -> frozenset[int] | None:

@@ -156,6 +156,21 @@ def limits(settings: Settings):  # type: ignore[no-untyped-def]
     return Limits(settings.limit_requests_per_day, settings.limit_open_drafts, settings.allowed_users())
 
 
+def batch_settings(settings: Settings):  # type: ignore[no-untyped-def]
+    from foi.batches import Throttle
+    from service.batches import BatchSettings
+
+    return BatchSettings(
+        throttle=Throttle(
+            per_domain=dt.timedelta(seconds=settings.send_gap_per_domain_seconds),
+            per_mailbox=dt.timedelta(seconds=settings.send_gap_per_mailbox_seconds),
+        ),
+        revoke_window=dt.timedelta(minutes=settings.batch_revoke_minutes),
+        max_bodies=settings.batch_max_bodies,
+        batches_per_day=settings.limit_batches_per_day,
+    )
+
+
 def bot_service(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
     """Build the bot's use-case runner: mailbox, clock, the sandboxed parser and the limits."""
     from bot.app import BotService
@@ -166,6 +181,7 @@ def bot_service(settings: Settings, db: Database):  # type: ignore[no-untyped-de
         now,
         parse=safe_parser(settings),
         limits=limits(settings),
+        batches=batch_settings(settings),
         notice_lease=dt.timedelta(seconds=settings.notice_lease_seconds),
     )
 

@@ -85,7 +85,7 @@ def _entry(row: dict[str, str]) -> DirectoryEntry:
         if domain:
             subdomains = domain.startswith("*.")
             senders[check_domain(domain.removeprefix("*."))] = subdomains
-    tags = [t.strip() for t in (row.get("tags") or "").split(";") if t.strip()]
+    tags = list(dict.fromkeys(t.strip().lower() for t in (row.get("tags") or "").split(";") if t.strip()))
     return DirectoryEntry(name, address, nation, regime, tags, senders)
 
 

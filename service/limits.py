@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from storage.models import FoiRequestRow, OutboxMessage, User
+from storage.models import FoiRequestRow, OutboxMessage, Project, User
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,13 @@ def refusal_for_new_draft(session: Session, user: User, limits: Limits) -> str |
     if not limits.open_drafts:
         return None
     drafts = session.scalar(
-        select(func.count(FoiRequestRow.id)).where(FoiRequestRow.owner_id == user.id, FoiRequestRow.status == "draft")
+        select(func.count(FoiRequestRow.id))
+        .outerjoin(Project, Project.id == FoiRequestRow.project_id)
+        .where(
+            FoiRequestRow.owner_id == user.id,
+            FoiRequestRow.status == "draft",
+            or_(FoiRequestRow.project_id.is_(None), Project.kind != "batch"),  # a batch's drafts are the batch's
+        )
     )
     if (drafts or 0) >= limits.open_drafts:
         return (
@@ -57,16 +63,25 @@ def refusal_for_sending(session: Session, user: User, limits: Limits, now: dt.da
     if not limits.requests_per_day:
         return None
     since = now - dt.timedelta(hours=24)
+    # Letters of a batch count against the batch limit (service/batches.py), not this one.
+    single = (
+        FoiRequestRow.owner_id == user.id,
+        OutboxMessage.kind == "request",
+        OutboxMessage.created_at > since,
+        or_(FoiRequestRow.project_id.is_(None), Project.kind != "batch"),
+    )
     sent = session.scalar(
         select(func.count(OutboxMessage.id))
         .join(FoiRequestRow, FoiRequestRow.id == OutboxMessage.request_id)
-        .where(FoiRequestRow.owner_id == user.id, OutboxMessage.kind == "request", OutboxMessage.created_at > since)
+        .outerjoin(Project, Project.id == FoiRequestRow.project_id)
+        .where(*single)
     )
     if (sent or 0) >= limits.requests_per_day:
         first = session.scalar(
             select(func.min(OutboxMessage.created_at))
             .join(FoiRequestRow, FoiRequestRow.id == OutboxMessage.request_id)
-            .where(FoiRequestRow.owner_id == user.id, OutboxMessage.kind == "request", OutboxMessage.created_at > since)
+            .outerjoin(Project, Project.id == FoiRequestRow.project_id)
+            .where(*single)
         )
         again = (first or now) + dt.timedelta(hours=24)
         return (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import AuthorityDomain, AuthorityRow, FoiRequestRow, User
@@ -153,3 +153,15 @@ def upsert_authority(session: Session, entry: DirectoryEntry) -> bool:
     if existing is None:
         session.add(authority)
     return existing is None
+
+
+def authorities_tagged(session: Session, tag: str, user_id: int | None, limit: int = 10_000) -> list[AuthorityRow]:
+    """Return the bodies ``user_id`` may use that carry directory tag ``tag`` (any letter case), by name."""
+    wanted = tag.strip().lower()
+    if session.get_bind().dialect.name == "postgresql":
+        elements = "jsonb_array_elements_text(authorities.tags::jsonb) AS tag(value)"
+    else:
+        elements = "json_each(authorities.tags) AS tag"
+    has_tag = text(f"EXISTS (SELECT 1 FROM {elements} WHERE lower(tag.value) = :wanted)").bindparams(wanted=wanted)
+    statement = select(AuthorityRow).where(has_tag, visible_to(user_id)).order_by(AuthorityRow.name).limit(limit)
+    return list(session.scalars(statement))

@@ -124,8 +124,7 @@ class FoiRequestRow(Base):
     title: Mapped[str] = mapped_column(String(300), default="")
     regime: Mapped[str] = mapped_column(String(10), default="foia")
     status: Mapped[str] = mapped_column(String(30), default="draft", index=True)
-    batch_id: Mapped[str | None] = mapped_column(String(40), index=True)
-    tags: Mapped[list[str]] = mapped_column(default=list)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(server_default=_now())
     updated_at: Mapped[dt.datetime] = mapped_column(server_default=_now(), onupdate=_now())
 
@@ -158,6 +157,10 @@ class FoiRequestRow(Base):
 
     owner: Mapped[User] = relationship(back_populates="requests")
     authority: Mapped[AuthorityRow | None] = relationship()
+    project: Mapped[Project | None] = relationship(back_populates="requests")
+    tag_rows: Mapped[list[RequestTag]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="RequestTag.tag"
+    )
     parts: Mapped[list[QuestionPart]] = relationship(
         back_populates="request",
         cascade="all, delete-orphan",
@@ -170,6 +173,40 @@ class FoiRequestRow(Base):
     events: Mapped[list[TimelineEvent]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="(TimelineEvent.at, TimelineEvent.id)"
     )
+
+
+class Project(Base):
+    """A user's folder of requests; a batch is one letter sent to many bodies, each its own request."""
+
+    __tablename__ = "projects"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10), default="project", server_default="project")  # or "batch"
+    # A batch's letter: the subject title and the questions with their merge fields.
+    title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    questions_text: Mapped[str | None] = mapped_column(Text)
+    # A queued batch sends nothing before this (the window in which it can be taken back).
+    send_after: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=_now())
+
+    owner: Mapped[User] = relationship()
+    requests: Mapped[list[FoiRequestRow]] = relationship(back_populates="project", order_by="FoiRequestRow.id")
+
+
+class RequestTag(Base):
+    """One of a request's tags (lower case), chosen by its owner."""
+
+    __tablename__ = "request_tags"
+    __table_args__ = (UniqueConstraint("request_id", "tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    tag: Mapped[str] = mapped_column(String(50), index=True)
+
+    request: Mapped[FoiRequestRow] = relationship(back_populates="tag_rows")
 
 
 class QuestionPart(Base):

@@ -3,9 +3,10 @@
 States of an outbox row::
 
     queued ──claim──▶ sending ──SMTP 250──▶ sent
-       ▲                 │
-       └──temporary──────┤ (4xx, connection error, timeout: retry later)
-                         └──permanent──▶ failed (5xx, the reply kept)
+     │ ▲                 │
+     │ └──temporary──────┤ (4xx, connection error, timeout: retry later)
+     │                   └──permanent──▶ failed (5xx, the reply kept)
+     └──revoke──▶ revoked (taken back by its writer before any attempt)
 
 Invariants:
 - A row is committed with its Message-ID and exact bytes before any network
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import MessageLink, MessageRow, OutboxMessage
 
-QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+QUEUED, SENDING, SENT, FAILED, REVOKED = "queued", "sending", "sent", "failed", "revoked"
 
 
 def queue(
@@ -134,3 +135,29 @@ def mark_failed(session: Session, row: OutboxMessage, error: str, at: dt.datetim
 def listing(session: Session, limit: int = 50) -> list[OutboxMessage]:
     """Return queued, failed and sent messages, newest first."""
     return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+def revoke(session: Session, outbox_id: int) -> bool:
+    """Take back a queued row no sender has claimed; return False when one already has (or it went)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == QUEUED, OutboxMessage.attempts == 0)
+        .values(status=REVOKED, next_attempt_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def pending_slots(session: Session, since: dt.datetime) -> list[tuple[list[str], dt.datetime]]:
+    """Return (recipients, time) of each message sent since ``since`` or still waiting to go, for throttling."""
+    rows = session.execute(
+        select(
+            OutboxMessage.recipients, OutboxMessage.sent_at, OutboxMessage.next_attempt_at, OutboxMessage.created_at
+        ).where(
+            or_(
+                OutboxMessage.status.in_([QUEUED, SENDING]),
+                (OutboxMessage.status == SENT) & (OutboxMessage.sent_at >= since),
+            )
+        )
+    )
+    return [(list(recipients), sent_at or next_at or created_at) for recipients, sent_at, next_at, created_at in rows]

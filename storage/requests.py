@@ -21,7 +21,7 @@ class RequestNotFound(LookupError):
 
 
 LOOK_NOW = dt.date(1970, 1, 1)  # next_check_on of a request the sweep must look at again
-_NOT_FACTS = {"next_check_on", "updated_at", "title", "tags", "batch_id", "conversation"}
+_NOT_FACTS = {"next_check_on", "updated_at", "title", "project_id", "project", "tag_rows", "conversation"}
 _NOT_FACT_EVENTS = {"prompt"}  # telling a prompt changes nothing the rules read
 
 
@@ -130,3 +130,16 @@ def by_reference(session: Session, reference: str) -> FoiRequestRow:
     if request is None:
         raise RequestNotFound(f"no request {reference}")
     return request
+
+
+def assign_references(session: Session, requests: list[FoiRequestRow]) -> None:
+    """Give each request without one a fresh reference, checking them all against the table at once."""
+    wanting = [r for r in requests if not r.reference]
+    while wanting:
+        candidates = list(dict.fromkeys(new_reference() for _ in wanting))
+        taken = set(session.scalars(select(FoiRequestRow.reference).where(FoiRequestRow.reference.in_(candidates))))
+        free = [c for c in candidates if c not in taken]
+        for request, reference in zip(wanting, free, strict=False):
+            request.reference = reference
+        wanting = wanting[len(free) :]
+    session.flush()
