@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from bot import views
 from bot.followup_steps import FollowUpSteps
 from bot.screens import Screen, esc
+from bot.tracking_steps import TrackingSteps
 from foi import advice, deadlines, letters
 from foi.laws import law_for
 from foi.questions import Question, parse_questions, sub_label
@@ -51,13 +52,15 @@ COMMANDS = {
     "new": "Write a new FOI request",
     "requests": "Your requests and where they stand",
     "drafts": "Requests you have not sent yet",
+    "batch": "One request to many bodies",
+    "batches": "Your batches and where they stand",
     "settings": "Your name",
     "cancel": "Stop what you are doing (drafts are kept)",
     "help": "How foibot works",
 }
 
 
-class Flow(FollowUpSteps):
+class Flow(FollowUpSteps, TrackingSteps):
     """One update's worth of conversation for one user, inside one database transaction."""
 
     def __init__(
@@ -90,7 +93,7 @@ class Flow(FollowUpSteps):
 
     def go(self, state: str, **data: Any) -> None:
         """Move to ``state``, keeping the draft and replacing the step's data."""
-        keep = {k: v for k, v in self.conversation.items() if k in ("draft",)}
+        keep = {k: v for k, v in self.conversation.items() if k in ("draft", "list")}  # the list's filter too
         self.user.conversation = {**keep, **data, "state": state}
 
     def remember(self, **data: Any) -> None:
@@ -119,6 +122,7 @@ class Flow(FollowUpSteps):
             "requests": lambda: self.requests_page(0),
             "drafts": self.cmd_drafts,
             "cancel": self.cmd_cancel,
+            **self.tracking_commands(),
         }.get(name)
         if handler is None:
             return [Screen(f"I don't know /{esc(name)}. " + views.COMMAND_LIST)]
@@ -139,6 +143,7 @@ class Flow(FollowUpSteps):
             "reply_text": self.on_reply_text,
             "letter_edit": self.on_letter_edit,
             "correct_address": self.on_corrected_address,
+            **self.tracking_texts(),
         }.get(self.state)
         if handler is None:
             return [Screen("Use /new to write a request, /requests to see yours, or /help.")]
@@ -200,6 +205,7 @@ class Flow(FollowUpSteps):
             "le": self.on_letter_edit_button,
             "lx": self.on_letter_cancel,
             "ca": self.on_correct_address,
+            **self.tracking_buttons(),
         }.get(verb)
         if handler is None:
             return [Screen("That button no longer works. " + views.COMMAND_LIST)]
@@ -632,9 +638,6 @@ class Flow(FollowUpSteps):
         return self.questions_screen()
 
     # --- requests -----------------------------------------------------------------------------
-
-    def requests_page(self, page: int) -> list[Screen]:
-        return [views.requests_list(self.session, self.user, page, self.now.date())]
 
     def on_requests_page(self, page: str) -> list[Screen]:
         return self.requests_page(max(int(page), 0))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.screens import Button, Screen, esc
@@ -13,8 +13,6 @@ from foi.laws import law_for
 from foi.lifecycle import Event, Status, can
 from mail.parse import DEFAULT_MAX_BYTES, Parser, parse_message, safe_filename
 from storage.models import Attachment, FoiRequestRow, MessageLink, MessageRow, TimelineEvent, User
-
-PAGE_SIZE = 5
 
 WELCOME = (
     "👋 <b>foibot</b> helps you ask UK public bodies for information under the Freedom of "
@@ -43,13 +41,18 @@ ASK_FIRST_QUESTION = (
     "Now type your first question. Ask for <b>recorded information</b> (documents, figures, "
     "emails), name a <b>time period</b>, and keep it specific. You can add sub-items (a, b, c…) next."
 )
-COMMAND_LIST = "/new writes a request, /requests shows yours, /drafts the unsent ones, /help explains more."
+COMMAND_LIST = (
+    "/new writes a request, /batch one to many bodies, /requests shows yours, /drafts the unsent ones, "
+    "/help explains more."
+)
 HELP = (
     "<b>How foibot works</b>\n\n"
     "/new — pick the public body, give a title, then add numbered questions (with sub-items "
     "a, b, c… if you like). I point out questions that usually get refused. Preview the exact "
     "letter, then send it.\n"
-    "/requests — every request, its status and due date, its messages and files.\n"
+    "/requests — every request, its status and next date, filtered (overdue, answered, refused…), by "
+    "project or tag; as CSV or a calendar of deadlines.\n"
+    "/batch — one request to many bodies, each with its own reference and deadlines; /batches lists them.\n"
     "/drafts — requests you started but have not sent.\n"
     "/settings — your name.\n"
     "/cancel — stop what you are doing (a draft is kept).\n\n"
@@ -109,38 +112,6 @@ def _due(request: FoiRequestRow) -> dt.date | None:
     return request.promised_on or request.extended_due_on or request.reply_due_on
 
 
-def requests_list(session: Session, user: User, page: int, today: dt.date) -> Screen:
-    """Return one page of the user's sent requests, newest first, overdue ones marked."""
-    query = select(FoiRequestRow).where(FoiRequestRow.owner_id == user.id, FoiRequestRow.status != "draft")
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    if total == 0:
-        return Screen("You have not sent any requests yet. /new writes one.")
-    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
-    page = min(page, pages - 1)
-    rows = session.scalars(query.order_by(FoiRequestRow.id.desc()).offset(page * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    lines = [f"<b>Your requests</b> ({total}) — page {page + 1} of {pages}\n"]
-    buttons: list[list[Button]] = []
-    for request in rows:
-        due = _due(request)
-        waiting = request.status in {s.value for s in (Status.SENT, Status.ACKNOWLEDGED, Status.EXTENDED)}
-        overdue = waiting and is_overdue(due, today)
-        due_text = f"due {short_date(due)}" + (" ⚠️ <b>overdue</b>" if overdue else "") if due else ""
-        authority = request.authority.name if request.authority else "?"
-        lines.append(
-            f"<b>{esc(request.reference or '—')}</b> {esc(request.title[:50])}\n"
-            f"   {esc(authority[:50])} · {status_label(request.status)}" + (f" · {due_text}" if due_text else "")
-        )
-        buttons.append([(f"{request.reference or request.title[:20]}", f"r:{request.id}")])
-    nav: list[Button] = []
-    if page > 0:
-        nav.append(("⬅ Newer", f"rl:{page - 1}"))
-    if page < pages - 1:
-        nav.append(("Older ➡", f"rl:{page + 1}"))
-    if nav:
-        buttons.append(nav)
-    return Screen("\n".join(lines), buttons)
-
-
 def request_page(session: Session, request: FoiRequestRow, today: dt.date) -> list[Screen]:
     """Return a request's page: where it stands, its deadlines, timeline, messages and actions."""
     law = law_for(request.regime)
@@ -188,7 +159,7 @@ def request_page(session: Session, request: FoiRequestRow, today: dt.date) -> li
         when = (sent or stored).date()
         buttons.append([(f"{arrow} {short_date(when)} {(subject or '(no subject)')[:35]}", f"m:{message_id}")])
     buttons.extend(_actions(request, law, today))
-    buttons.append([("⬅ All requests", "rl:0")])
+    buttons.append([("⬅ Back to the list", "rl:0")])
     return [Screen("\n".join(lines), buttons)]
 
 
@@ -213,6 +184,8 @@ def _actions(request: FoiRequestRow, law, today: dt.date) -> list[list[Button]]:
         rows.append([b for b in (("💤 Snooze a week", f"sz:{rid}"), reminders) if b])
     if can(request.status, Event.WITHDRAW) and request.status != "draft":
         rows.append([("↩️ Withdraw", f"wd:{rid}")])
+    if request.status != "draft":
+        rows.append([("🏷 Tags", f"tg:{rid}"), ("📁 Project", f"pj:{rid}"), ("📊 Body's record", f"st:{rid}")])
     return rows
 
 

@@ -112,6 +112,7 @@ def sender(settings: Settings, db: Database) -> OutboxSender:
         sent_folder=sent_folder,
         policy=policy,
         copy_to_sent_folder=settings.imap_sent_append,
+        throttle=batch_settings(settings).throttle,
     )
 
 

@@ -23,10 +23,11 @@ from foi.batches import MAX_BODIES, MergeError, Throttle, merge, merge_fields_in
 from foi.laws import law_for
 from foi.lifecycle import Event, Status
 from foi.questions import Question, parse_questions
-from foi.tracking import Dates, reply_due
+from foi.tracking import next_due
 from mail.compose import Mailbox
 from service import outgoing
 from service.drafts import may_write_to
+from service.listing import dates_of
 from service.prompts import latest_analyses
 from storage import outbox
 from storage.directory import authorities_tagged, search_authorities
@@ -354,6 +355,18 @@ def revoke(session: Session, project: Project, now: dt.datetime) -> Revoked:
     return Revoked(revoked, gone)
 
 
+def delete_drafts(session: Session, project: Project) -> int:
+    """Delete the batch's letters not yet sent (and the batch, when nothing else is left); return how many."""
+    requests = requests_of(session, project)
+    drafts = [r for r in requests if r.status == Status.DRAFT]
+    for request in drafts:
+        session.delete(request)
+    if len(drafts) == len(requests):
+        session.delete(project)
+    session.flush()
+    return len(drafts)
+
+
 # --- where it stands ----------------------------------------------------------------------
 
 
@@ -365,7 +378,7 @@ class Row:
     reference: str | None
     authority: str
     status: str
-    due: dt.date | None
+    due: dt.date | None  # the next date that matters (the reply, then the review window…)
     came_back: str  # the latest reply's kind, or what the outbox is doing
     send_at: dt.datetime | None
 
@@ -406,8 +419,7 @@ def progress(session: Session, project: Project) -> Progress:
         rows.append(
             Row(
                 request.id, request.reference, request.authority.name if request.authority else "?",
-                request.status, reply_due(Dates(request.status, request.reply_due_on, request.extended_due_on,
-                                                request.promised_on)),
+                request.status, next_due(dates_of(request)),
                 came_back, send_at,
             )
         )  # fmt: skip

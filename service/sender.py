@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from foi.batches import Throttle
 from mail.errors import AuthenticationFailure, MailError, PermanentFailure, TemporaryFailure
 from service import outgoing
 from storage import outbox
@@ -67,11 +68,18 @@ class PassReport:
     retried: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     found_in_sent_folder: list[str] = field(default_factory=list)
+    deferred: int = 0  # held back to keep the gaps between sends
 
     def summary(self) -> str:
-        return f"sent {len(self.sent)}, to retry {len(self.retried)}, failed {len(self.failed)}" + (
-            f", already in Sent {len(self.found_in_sent_folder)}" if self.found_in_sent_folder else ""
+        return (
+            f"sent {len(self.sent)}, to retry {len(self.retried)}, failed {len(self.failed)}"
+            + (f", already in Sent {len(self.found_in_sent_folder)}" if self.found_in_sent_folder else "")
+            + (f", waiting for their turn {self.deferred}" if self.deferred else "")
         )
+
+
+def _domain(address: str) -> str:
+    return address.strip().rpartition("@")[2].lower()
 
 
 class OutboxSender:
@@ -85,6 +93,7 @@ class OutboxSender:
         sent_folder: SentFolder | None = None,
         policy: RetryPolicy = RetryPolicy(),
         copy_to_sent_folder: bool = True,
+        throttle: Throttle | None = None,
     ) -> None:
         self.database = database
         self.transport = transport
@@ -93,11 +102,17 @@ class OutboxSender:
         self.policy = policy
         # False when the SMTP service files sent mail itself (Gmail, Microsoft 365).
         self.copy_to_sent_folder = copy_to_sent_folder
+        # The gaps kept between sends, whatever the schedule said (a late pass never sends a burst).
+        self.throttle = throttle or Throttle(dt.timedelta(0), dt.timedelta(0))
+        self._last_sent: dt.datetime | None = None
+        self._last_to: dict[str, dt.datetime] = {}
+        self._gaps_loaded = False
 
     def run_once(self, limit: int | None = None) -> PassReport:
         """Attempt every message due now (at most ``limit``); raise AuthenticationFailure to stop loudly."""
         report = PassReport()
         seen: set[int] = set()
+        self._load_gaps()
         try:
             while limit is None or len(seen) < limit:
                 with self.database.unit_of_work() as session:
@@ -120,6 +135,14 @@ class OutboxSender:
                 return
             message_id, attempts, created_at = row.message_id_header, row.attempts, row.created_at
             mail_from, recipients, raw = row.mail_from, list(row.recipients), row.raw
+            first_letter = row.kind == "request"  # follow-ups in a thread go at once
+            allowed = self._allowed_at(recipients) if first_letter else self.clock()
+            if allowed > self.clock():
+                # Too soon after the last request (to this domain, or at all): it waits, uncounted.
+                row.status, row.next_attempt_at = outbox.QUEUED, allowed
+                row.attempts = max(row.attempts - 1, 0)
+                report.deferred += 1
+                return
 
         if attempts > 1 and self._already_in_sent_folder(message_id):
             self._settle_sent(outbox_id, notes=["found in the Sent folder; not sent again"])
@@ -138,9 +161,34 @@ class OutboxSender:
             gave_up = self._settle_temporary(outbox_id, str(exc), attempts, created_at)
             (report.failed if gave_up else report.retried).append(message_id)
             return
+        if first_letter:
+            self._note_sent(recipients)
         self._settle_sent(outbox_id, notes)
         report.sent.append(message_id)
         self._copy_to_sent_folder(raw)
+
+    def _load_gaps(self) -> None:
+        """Start from what the outbox sent lately, so a restart does not send a burst either."""
+        if self._gaps_loaded or not (self.throttle.per_domain or self.throttle.per_mailbox):
+            return
+        since = self.clock() - max(self.throttle.per_domain, self.throttle.per_mailbox)
+        with self.database.unit_of_work() as session:
+            for recipients, sent_at in outbox.sent_since(session, since):
+                self._note_sent(recipients, sent_at)
+        self._gaps_loaded = True
+
+    def _allowed_at(self, recipients: list[str]) -> dt.datetime:
+        earliest = [self._last_sent + self.throttle.per_mailbox] if self._last_sent else []
+        earliest += [
+            self._last_to[d] + self.throttle.per_domain for d in map(_domain, recipients) if d in self._last_to
+        ]
+        return max(earliest, default=self.clock())
+
+    def _note_sent(self, recipients: list[str], at: dt.datetime | None = None) -> None:
+        when = at or self.clock()
+        self._last_sent = max(self._last_sent or when, when)
+        for domain in map(_domain, recipients):
+            self._last_to[domain] = max(self._last_to.get(domain, when), when)
 
     def _already_in_sent_folder(self, message_id: str) -> bool:
         if self.sent_folder is None:

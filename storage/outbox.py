@@ -161,3 +161,13 @@ def pending_slots(session: Session, since: dt.datetime) -> list[tuple[list[str],
         )
     )
     return [(list(recipients), sent_at or next_at or created_at) for recipients, sent_at, next_at, created_at in rows]
+
+
+def sent_since(session: Session, since: dt.datetime) -> list[tuple[list[str], dt.datetime]]:
+    """Return (recipients, sent_at) of each request letter sent since ``since``."""
+    rows = session.execute(
+        select(OutboxMessage.recipients, OutboxMessage.sent_at).where(
+            OutboxMessage.status == SENT, OutboxMessage.sent_at >= since, OutboxMessage.kind == "request"
+        )
+    )
+    return [(list(recipients), sent_at) for recipients, sent_at in rows if sent_at is not None]

@@ -254,6 +254,23 @@ def coverage(letter: str, questions: list[Question] | tuple[Question, ...]) -> l
         for sub in subs:
             sub_asks = asks_number or _asks_number(sub, lines, restated)
             results.append(_cover(lines, sub, restated, positions, sub_asks, block, require_mention=True))
+    return _whole_from_parts(results)
+
+
+def _whole_from_parts(results: list[Coverage]) -> list[Coverage]:
+    """A question answered only in part on its own is answered when every one of its sub-items is.
+
+    The sub-items are usually the breakdown the question asks for ("How much was spent? a) on X
+    b) in total"): a letter that answers each of them has answered the question. A question the
+    letter does not touch at all stays unaddressed (its own ask may be more than its sub-items).
+    """
+    for index, entry in enumerate(results):
+        if "." in entry.part or entry.part[-1:].isalpha() or entry.status != PARTLY:
+            continue
+        subs = [c for c in results[index + 1 :] if c.part[:-1] == entry.part and c.part[-1:].isalpha()]
+        if subs and all(c.status == ANSWERED for c in subs):
+            entry.status = ANSWERED
+            entry.evidence = [*entry.evidence, f"each of its {len(subs)} sub-items is answered"][:3]
     return results
 
 

@@ -191,6 +191,10 @@ def classify(
         # Decided by the questions left unanswered rather than by the letter's own words.
         confidence = 0.75
         chosen = [*chosen[:2], f"{unanswered} of {unanswered + answered} parts of the request not fully answered"]
+    elif kind == "information_provided" and answered and not unanswered and scores["information_provided"] < 2:
+        # Decided by every question being answered: as sure as the coverage is.
+        confidence = max(confidence, 0.75)
+        chosen = [*chosen[:2], f"all {answered} parts of the request answered"]
     return Verdict(kind, confidence, chosen, scores)
 
 

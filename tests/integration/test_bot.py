@@ -94,7 +94,7 @@ def compose_until_questions(chat: Chat) -> Chat:
 def test_commands_are_registered(server, bot):
     call = server.wait_for(lambda c: c.method == "setMyCommands")
     names = [c["command"] for c in call.params["commands"]]
-    assert names == ["start", "new", "requests", "drafts", "settings", "cancel", "help"]
+    assert names == ["start", "new", "requests", "drafts", "batch", "batches", "settings", "cancel", "help"]
 
 
 def test_start_explains_and_asks_for_the_real_name(server, bot):

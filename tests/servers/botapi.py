@@ -183,8 +183,8 @@ class BotApiServer:
                 self._condition.wait(remaining)
 
     def replies_after(self, mark: int, chat_id: int, settle: float = 0.3, timeout: float = 10.0) -> list[Call]:
-        """Wait for the first reply after ``mark``, then a short quiet spell; return all replies."""
-        self.reply_after(mark, chat_id, timeout)
+        """Wait for the first reply (a message, an edit or a file) after ``mark``, then a short quiet spell."""
+        self.reply_after(mark, chat_id, timeout, methods=("sendMessage", "editMessageText", "sendDocument"))
         last = -1
         while True:
             calls = [

@@ -253,3 +253,36 @@ def test_a_terse_letter_answering_every_question_is_an_answer():
     assert result.coverage[0].status == "answered"
     assert result.kind == "information_provided"
     assert analyse("We refilled 212 grit bins in 2023.").kind == "other"  # without the questions, no way to tell
+
+
+def test_a_question_whose_every_sub_item_is_answered_is_answered():
+    questions = parse_questions(
+        "1. How many parking penalty notices did the council issue in 2023?\n"
+        "   a) issued by civil enforcement officers\n   b) issued by camera\n"
+        "2. How much income did they raise?\n"
+    )
+    letter = """
+        Dear Mr Jones,
+
+        Freedom of Information request FOI-2024-311
+
+        Thank you for your request, which we received on 4 March 2024. Our answers follow.
+
+        1. Penalty charge notices in 2023:
+           a) civil enforcement officers issued 41,220 notices
+           b) cameras issued 18,904 notices
+
+        2. The income raised was £2,310,455.
+
+        If you are unhappy with this response you may ask for an internal review within 40 working days.
+        Yours sincerely,
+        Parking Services"""
+    analysis = analyse(letter, questions)
+    assert [(c.part, c.status) for c in analysis.coverage or []] == [
+        ("1", "answered"), ("1a", "answered"), ("1b", "answered"), ("2", "answered"),
+    ]  # fmt: skip
+    assert analysis.kind == "information_provided" and analysis.is_confident
+    # …but with one sub-item left out, the letter is partial.
+    analysis = analyse(letter.replace("           b) cameras issued 18,904 notices\n", ""), questions)
+    assert [(c.part, c.status) for c in analysis.coverage or []][1:3] == [("1a", "answered"), ("1b", "not_addressed")]
+    assert analysis.kind == "partial"
