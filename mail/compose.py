@@ -70,6 +70,28 @@ def new_message_id(reference: str | None, domain: str) -> str:
     return f"<{local}@{domain}>"
 
 
+# A header value the SMTP policy would write out unchanged: printable ASCII, on one short line.
+_PLAIN = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9'\-]+(?: [A-Za-z0-9'\-]+)*")  # a display name that needs no quoting
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.+_\-]+@[A-Za-z0-9.\-]+")
+
+
+def _set(message: EmailMessage, name: str, value: str) -> None:
+    """Set a header; a plain short value is stored as it will be written (the header parser is slow, and a
+    batch composes hundreds of letters), anything else goes through the policy to be folded and encoded."""
+    if len(name) + 2 + len(value) <= 78 and _PLAIN.fullmatch(value):
+        message.set_raw(name, value)
+    else:
+        message[name] = value
+
+
+def _set_address(message: EmailMessage, header: str, display_name: str, address: str) -> None:
+    if _PLAIN_ADDRESS.fullmatch(address) and (not display_name or _PLAIN_NAME.fullmatch(display_name)):
+        _set(message, header, f"{display_name} <{address}>" if display_name else address)
+    else:
+        message[header] = Address(display_name=display_name, addr_spec=address)
+
+
 @dataclass(frozen=True)
 class Thread:
     """The message a follow-up answers, and the whole chain before it."""
@@ -91,16 +113,17 @@ def compose(
 ) -> EmailMessage:
     """Return the email for ``letter``, ready to queue."""
     message = EmailMessage(policy=SMTP)
-    message["From"] = Address(display_name=one_line(sender_name), addr_spec=mailbox.address)
+    name = one_line(sender_name)
+    _set_address(message, "From", name, mailbox.address)
     message["To"] = parse_address(to_address)
-    message["Reply-To"] = Address(display_name=one_line(sender_name), addr_spec=mailbox.reply_address(reference))
-    message["Subject"] = one_line(letter.subject)
-    message["Date"] = format_datetime(date)
-    message["Message-ID"] = message_id
+    _set_address(message, "Reply-To", name, mailbox.reply_address(reference))
+    _set(message, "Subject", one_line(letter.subject))
+    _set(message, "Date", format_datetime(date))
+    _set(message, "Message-ID", message_id)
     if thread is not None:
         message["In-Reply-To"] = thread.in_reply_to
         chain = [ref for ref in thread.references if ref != thread.in_reply_to]
         message["References"] = " ".join([*chain, thread.in_reply_to])
-    message["X-Foibot-Reference"] = reference
+    _set(message, "X-Foibot-Reference", reference)
     message.set_content(letter.body, charset="utf-8", cte="quoted-printable")
     return message

@@ -289,10 +289,8 @@ def queue(
     domains = [_domain(r.authority.foi_email) for r in drafts if r.authority is not None]
     times = send_times(domains, not_before, settings.throttle, last_domain, last_mailbox)
     for request, when in zip(drafts, times, strict=True):
-        queued = outgoing.queue_request(session, request, mailbox, now)
-        row = session.get(OutboxMessage, queued.outbox_id)
-        assert row is not None
-        row.next_attempt_at = when
+        outgoing.queue_request(session, request, mailbox, now, send_at=when, flush=False)
+    session.flush()
     project.send_after = not_before
     return QueuedBatch(len(drafts), min(times), max(times))
 

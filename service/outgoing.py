@@ -31,7 +31,7 @@ class CannotSend(Exception):
 class Queued:
     reference: str
     message_id: str
-    outbox_id: int
+    outbox_id: int | None  # None until flushed (see queue_request)
 
 
 def check_ready(request: FoiRequestRow) -> None:
@@ -57,13 +57,25 @@ def _addressing(request: FoiRequestRow, reference: str) -> letters.Addressing:
     )
 
 
-def queue_request(session: Session, request: FoiRequestRow, mailbox: Mailbox, now: dt.datetime) -> Queued:
-    """Write the request letter, queue its email and mark the request queued."""
+def queue_request(
+    session: Session,
+    request: FoiRequestRow,
+    mailbox: Mailbox,
+    now: dt.datetime,
+    send_at: dt.datetime | None = None,
+    flush: bool = True,
+) -> Queued:
+    """Write the request letter, queue its email (to go at ``send_at``, or now) and mark the request queued.
+
+    ``flush=False`` (a batch, which flushes once for all its letters) leaves ``outbox_id`` None.
+    """
     check_ready(request)
     law = law_for(request.regime)
     reference = assign_reference(session, request)
     letter = letters.initial_request(law, _addressing(request, reference), questions_of(request))
-    return _queue_letter(session, request, letter, mailbox, now, thread=None, event=Event.QUEUE)
+    return _queue_letter(
+        session, request, letter, mailbox, now, thread=None, event=Event.QUEUE, send_at=send_at, flush=flush
+    )
 
 
 def queue_letter(
@@ -93,6 +105,8 @@ def _queue_letter(
     now: dt.datetime,
     thread: Thread | None,
     event: Event | None,
+    send_at: dt.datetime | None = None,
+    flush: bool = True,
 ) -> Queued:
     assert request.authority is not None and request.reference is not None
     message_id = new_message_id(request.reference, mailbox.domain)
@@ -114,6 +128,8 @@ def _queue_letter(
         mail_from=mailbox.address,
         recipients=[request.authority.foi_email],
         now=now,
+        send_at=send_at,
+        flush=flush,
     )
     if event is not None and can(request.status, event):
         transition(session, request, event, now, f"{letter.kind} queued for sending")

@@ -41,8 +41,13 @@ def queue(
     mail_from: str,
     recipients: list[str],
     now: dt.datetime,
+    send_at: dt.datetime | None = None,
+    flush: bool = True,
 ) -> OutboxMessage:
-    """Add ``message`` to the outbox; the caller's commit makes it durable."""
+    """Add ``message`` to the outbox (to go at ``send_at``, or now); the caller's commit makes it durable.
+
+    ``flush=False`` leaves the row's id unset until the caller flushes (a batch flushes all its rows once).
+    """
     message_id = message["Message-ID"]
     if not message_id:
         raise ValueError("a queued message needs its Message-ID before it is queued")
@@ -55,9 +60,11 @@ def queue(
         raw=message.as_bytes(policy=SMTP),
         status=QUEUED,
         created_at=now,
+        next_attempt_at=send_at,
     )
     session.add(row)
-    session.flush()
+    if flush:
+        session.flush()
     return row
 
 
