@@ -29,9 +29,10 @@ from telegram.ext import (
 from bot.flow import COMMANDS, Flow
 from bot.notify import NOTICE_LEASE, Notice, claim_notices, notice_failed, notice_told, prompt_screen
 from bot.screens import MAX_CAPTION, Screen, cut_html, esc, split_message
+from bot.tracking_views import digest_screen
 from mail.compose import Mailbox
 from mail.parse import Parser, parse_message
-from service import prompts
+from service import digests, prompts
 from service.batches import BatchSettings
 from service.followups import unanswered_parts
 from service.limits import Limits, refusal_for_user
@@ -102,8 +103,8 @@ class BotService:
             return claim_notices(session, self.clock(), parse=self.parse, lease=self.notice_lease)
 
     def take_prompts(self) -> list[tuple[prompts.DuePrompt, Screen]]:
-        """Claim the follow-up prompts due now, with the screen for each."""
-        claimed = prompts.claim(self.database, self.clock())
+        """Claim the follow-up prompts due now, with the screen for each (those of digest readers are held)."""
+        claimed = digests.hold_for_digest(self.database, prompts.claim(self.database, self.clock()))
         screens = []
         with self.database.unit_of_work() as session:
             for due in claimed:
@@ -111,6 +112,21 @@ class BotService:
                 assert request is not None
                 screens.append((due, prompt_screen(request, due.prompt, unanswered_parts(session, request.id))))
         return screens
+
+    def take_digests(self) -> list[tuple[digests.Digest, Screen]]:
+        """Claim the digests due now, with the screen for each (an empty one is not sent, only noted)."""
+        taken = []
+        for digest in digests.take_due(self.database, self.clock()):
+            if digest.is_empty:
+                continue  # nothing to say: the day counts as done
+            taken.append((digest, digest_screen(digest)))
+        return taken
+
+    def digest_told(self, digest: digests.Digest) -> None:
+        digests.digest_told(self.database, digest, self.clock())
+
+    def digest_failed(self, digest: digests.Digest) -> None:
+        digests.digest_failed(self.database, digest)
 
     def prompt_told(self, due: prompts.DuePrompt) -> None:
         prompts.record_told(self.database, due, self.clock())
@@ -147,6 +163,22 @@ async def deliver_prompts(bot, service: BotService) -> int:  # type: ignore[no-u
             await asyncio.to_thread(service.prompt_failed, due)
             continue
         await asyncio.to_thread(service.prompt_told, due)
+        sent += 1
+    return sent
+
+
+async def deliver_digests(bot, service: BotService) -> int:  # type: ignore[no-untyped-def]
+    """Send every digest due now; return how many were sent."""
+    due = await asyncio.to_thread(service.take_digests)
+    sent = 0
+    for digest, screen in due:
+        try:
+            await send_screens_with(bot, digest.telegram_id, [screen])
+        except TelegramError:
+            log.exception("could not send a digest to user %s; it will be tried again", digest.telegram_id)
+            await asyncio.to_thread(service.digest_failed, digest)
+            continue
+        await asyncio.to_thread(service.digest_told, digest)
         sent += 1
     return sent
 
@@ -318,6 +350,7 @@ def build_application(
 
     async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         await deliver_prompts(context.bot, service)
+        await deliver_digests(context.bot, service)
 
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
     application.job_queue.run_repeating(notify_job, interval=notify_every, first=1.0, name="notify")

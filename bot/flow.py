@@ -231,7 +231,10 @@ class Flow(FollowUpSteps, TrackingSteps):
 
     def cmd_settings(self) -> list[Screen]:
         name = esc(self.user.real_name) if self.user.real_name else "<i>not set</i>"
-        return [Screen(f"Your name on requests: <b>{name}</b>\n\n{views.NAME_WHY}", [[("Change my name", "nm")]])]
+        return [
+            Screen(f"Your name on requests: <b>{name}</b>\n\n{views.NAME_WHY}", [[("Change my name", "nm")]]),
+            self.digest_settings(),
+        ]
 
     def cmd_new(self) -> list[Screen]:
         if not self.user.real_name:

@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from bot import tracking_views as tv
 from bot.screens import Screen, esc
+from foi.digests import DigestChoice
 from foi.tracking import StatusGroup
 from mail.compose import Mailbox
-from service import batches, exports, listing, projects, statistics
+from service import batches, digests, exports, listing, projects, statistics
 from service.batches import BatchSettings
 from service.listing import Filter
 from storage.models import FoiRequestRow, User
@@ -81,6 +82,7 @@ class TrackingSteps:
             "bv": self.on_batch_letter, "bs": self.on_batch_send, "bx": self.on_batch_delete,
             "bxy": self.on_batch_delete_confirmed, "br": self.on_batch_revoke, "bt": self.on_batch_table,
             "bc": self.on_batch_csv, "bi": self.on_batch_ics, "bz": self.on_batch_zip, "bk": self.on_batch_record,
+            "dg": self.on_digest_choice,
         }  # fmt: skip
 
     # --- the list -----------------------------------------------------------------------------
@@ -258,6 +260,25 @@ class TrackingSteps:
             return [Screen("That request is not yours or no longer exists.")]
         stats = statistics.one_authority(self.session, request.authority, self.now.date())
         return [Screen(tv.authority_record(stats), [[("⬅ Back to the request", f"r:{request.id}")]])]
+
+    # --- digests ------------------------------------------------------------------------------
+
+    def digest_settings(self) -> Screen:
+        chosen = digests.choice_of(self.session, self.user)
+        how = {"off": "off: each prompt comes on its own", "daily": "daily", "weekly": "weekly, on Mondays"}[chosen]
+        automatic = " (chosen for you by how many requests you follow)" if self.user.digest is None else ""
+        text = (
+            f"<b>Digest:</b> {how}{automatic}.\n\nA digest is one message, after 8 am, with what needs your "
+            "action, what arrived and what falls due; its prompts then do not come one by one. Replies "
+            "still reach you at once."
+        )
+        choices = [(("• " if chosen == c else "") + label, f"dg:{c}") for c, label in
+                   (("off", "Off"), ("daily", "Daily"), ("weekly", "Weekly"))]  # fmt: skip
+        return Screen(text, [choices])
+
+    def on_digest_choice(self, choice: str) -> list[Screen]:
+        digests.set_choice(self.user, DigestChoice(choice))
+        return [self.digest_settings()]
 
     # --- batches ------------------------------------------------------------------------------
 

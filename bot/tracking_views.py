@@ -8,6 +8,8 @@ from bot.screens import Button, Screen, esc
 from foi.statistics import AuthorityStats
 from foi.tracking import GROUP_LABELS, StatusGroup
 from service.batches import Progress
+from service.digests import Digest
+from service.digests import Item as DigestItem
 from service.listing import Filter, Page
 
 GROUP_BUTTONS = [
@@ -166,3 +168,30 @@ def authority_record(stats: AuthorityStats) -> str:
     if stats.requests < 5:
         lines.append("\n<i>A small sample: a few requests say little about a body.</i>")
     return "\n".join(lines)
+
+
+def digest_screen(digest: Digest) -> Screen:
+    """The digest: what needs the user's action, what arrived, what is overdue and what falls due this week."""
+    lines = [f"🗞 <b>Your FOI digest</b> — {digest.open_requests} open requests"]
+    buttons: list[list[Button]] = []
+    seen: set[int] = set()
+
+    def section(title: str, items: list[DigestItem], dated: bool) -> None:
+        if not items:
+            return
+        lines.append(f"\n<b>{title}</b> ({len(items)})")
+        for item in items[:15]:
+            day = f" — {_day(item.day)}" if dated and item.day else ""
+            lines.append(f"• <b>{esc(item.reference)}</b> {esc(item.authority[:40])}: {esc(item.what)}{day}")
+            if item.request_id not in seen and len(buttons) < 10:
+                seen.add(item.request_id)
+                buttons.append([(f"{item.reference} {item.authority[:30]}", f"r:{item.request_id}")])
+        if len(items) > 15:
+            lines.append(f"… and {len(items) - 15} more: /requests")
+
+    section("Needs your action", digest.actions, dated=True)
+    section("Arrived", digest.arrived, dated=True)
+    section("Overdue", digest.overdue, dated=True)
+    section("Falling due in the next 7 days", digest.coming, dated=True)
+    lines.append("\n/settings changes how often this comes, or turns it off.")
+    return Screen("\n".join(lines), buttons)

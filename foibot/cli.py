@@ -526,7 +526,7 @@ def sweep() -> None:
 
     from telegram import Bot
 
-    from bot.app import deliver_notices, deliver_prompts
+    from bot.app import deliver_digests, deliver_notices, deliver_prompts
     from foibot import wiring
 
     settings = _settings()
@@ -535,16 +535,19 @@ def sweep() -> None:
     assert settings.telegram_bot_token is not None
     service = _ready(lambda: wiring.bot_service(settings, db))
 
-    async def main() -> tuple[int, int]:
+    async def main() -> tuple[int, int, int]:
         bot = Bot(
             settings.telegram_bot_token.get_secret_value(),
             base_url=settings.telegram_base_url or "https://api.telegram.org/bot",
         )
         async with bot:
-            return await deliver_prompts(bot, service), await deliver_notices(bot, service)
+            told = await deliver_prompts(bot, service)
+            return told, await deliver_digests(bot, service), await deliver_notices(bot, service)
 
-    prompts, notices = asyncio.run(main())
-    print(f"sent {prompts} prompt{'s' if prompts != 1 else ''} and {notices} reply notice{'s' if notices != 1 else ''}")
+    prompts, digests, notices = asyncio.run(main())
+    told = [f"{prompts} prompt{'s' if prompts != 1 else ''}"]
+    told += [f"{digests} digest{'s' if digests != 1 else ''}"] if digests else []
+    print(f"sent {', '.join(told)} and {notices} reply notice{'s' if notices != 1 else ''}")
 
 
 @app.command()

@@ -67,6 +67,8 @@ class User(Base):
     conversation: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(server_default=_now())
     banned_at: Mapped[dt.datetime | None]  # set by the operator (`foibot users ban`)
+    digest: Mapped[str | None] = mapped_column(String(10))  # off, daily, weekly; None: the bot's default
+    digest_sent_at: Mapped[dt.datetime | None]
     ban_reason: Mapped[str | None] = mapped_column(String(300))
 
     requests: Mapped[list[FoiRequestRow]] = relationship(back_populates="owner")
@@ -346,6 +348,8 @@ class PromptSent(Base):
     due_on: Mapped[dt.date]  # the deadline that triggered it
     sent_at: Mapped[dt.datetime]
     answered: Mapped[str | None] = mapped_column(String(20))  # acted, dismissed, snoozed
+    # Claimed for a user who reads digests: told in the next digest, not on its own.
+    held_for_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class OutboxMessage(Base):

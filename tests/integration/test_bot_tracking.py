@@ -103,3 +103,17 @@ def test_a_batch_in_the_chat_refuses_a_wrong_field_and_a_body_nobody_chose(serve
     assert "Deleted 2 letters" in chat.text
     chat.say("/batches")
     assert "You have no batches" in chat.text
+
+
+def test_the_digest_is_chosen_in_settings(server, bot, database):  # noqa: F811
+    chat = Chat(server, ALICE)
+    chat.say("/start")
+    chat.say("Ada Lovelace")
+    chat.say("/settings")
+    assert "Digest:</b> off: each prompt comes on its own (chosen for you" in chat.text
+    chat.press(chat.button("Daily"))
+    assert "Digest:</b> daily." in chat.text and "• Daily" in chat.buttons
+    with database.unit_of_work() as session:
+        assert session.query(User).filter_by(telegram_id=ALICE).one().digest == "daily"
+    chat.press("dg:hourly")
+    assert "no longer works" in chat.text

@@ -44,3 +44,18 @@ def test_each_deadline_is_one_event_whose_uid_does_not_change_with_its_date():
     assert len({e.uid for e in before}) == 2
     assert after[1].day == D(2026, 5, 8)
     assert deadline_events("FOI-7K3M9Q", Dates(Status.WITHDRAWN.value, reply_due_on=D(2026, 3, 1))) == []
+
+
+def test_a_digest_is_the_users_choice_or_weekly_for_many_requests_and_goes_once_a_day_after_eight():
+    from foi.digests import DigestChoice, effective, is_due
+
+    assert effective(None, 9) == DigestChoice.OFF and effective(None, 10) == DigestChoice.WEEKLY
+    assert effective("daily", 1) == DigestChoice.DAILY and effective("off", 50) == DigestChoice.OFF
+    monday = dt.datetime(2026, 3, 16, 8, 5)
+    assert not is_due(DigestChoice.WEEKLY, None, monday.replace(hour=7, minute=59))  # not before eight
+    assert is_due(DigestChoice.WEEKLY, None, monday)
+    assert not is_due(DigestChoice.WEEKLY, monday, monday + dt.timedelta(hours=3))  # once a day
+    assert not is_due(DigestChoice.WEEKLY, monday, monday + dt.timedelta(days=2))  # weekly: not on Wednesday…
+    assert is_due(DigestChoice.WEEKLY, monday - dt.timedelta(days=9), monday + dt.timedelta(days=2))  # …unless late
+    assert is_due(DigestChoice.DAILY, monday, monday + dt.timedelta(days=1))
+    assert not is_due(DigestChoice.OFF, None, monday)
