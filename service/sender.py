@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -94,6 +95,7 @@ class OutboxSender:
         policy: RetryPolicy = RetryPolicy(),
         copy_to_sent_folder: bool = True,
         throttle: Throttle | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.database = database
         self.transport = transport
@@ -104,6 +106,10 @@ class OutboxSender:
         self.copy_to_sent_folder = copy_to_sent_folder
         # The gaps kept between sends, whatever the schedule said (a late pass never sends a burst).
         self.throttle = throttle or Throttle(dt.timedelta(0), dt.timedelta(0))
+        self._spacing = bool(self.throttle.per_domain or self.throttle.per_mailbox)
+        self.sleep = sleep
+        # A gap up to this long is waited out; a longer one (a domain's minute) leaves the letter queued.
+        self.max_wait = max(self.throttle.per_mailbox, dt.timedelta(seconds=5))
         self._last_sent: dt.datetime | None = None
         self._last_to: dict[str, dt.datetime] = {}
         self._gaps_loaded = False
@@ -135,14 +141,18 @@ class OutboxSender:
                 return
             message_id, attempts, created_at = row.message_id_header, row.attempts, row.created_at
             mail_from, recipients, raw = row.mail_from, list(row.recipients), row.raw
-            first_letter = row.kind == "request"  # follow-ups in a thread go at once
-            allowed = self._allowed_at(recipients) if first_letter else self.clock()
-            if allowed > self.clock():
-                # Too soon after the last request (to this domain, or at all): it waits, uncounted.
+            # A batch's letters keep their gaps; a single request or a follow-up goes at once.
+            spaced = self._spacing and outbox.is_batch_letter(session, row)
+            allowed = self._allowed_at(recipients) if spaced else self.clock()
+            wait = (allowed - self.clock()).total_seconds()
+            if wait > self.max_wait.total_seconds():
+                # Too long after the last letter (to this domain, or at all): it waits, uncounted.
                 row.status, row.next_attempt_at = outbox.QUEUED, allowed
                 row.attempts = max(row.attempts - 1, 0)
                 report.deferred += 1
                 return
+        if spaced and wait > 0:
+            self.sleep(wait)  # a short gap is waited out here, so one pass (cron) still sends the batch
 
         if attempts > 1 and self._already_in_sent_folder(message_id):
             self._settle_sent(outbox_id, notes=["found in the Sent folder; not sent again"])
@@ -161,7 +171,7 @@ class OutboxSender:
             gave_up = self._settle_temporary(outbox_id, str(exc), attempts, created_at)
             (report.failed if gave_up else report.retried).append(message_id)
             return
-        if first_letter:
+        if spaced:
             self._note_sent(recipients)
         self._settle_sent(outbox_id, notes)
         report.sent.append(message_id)

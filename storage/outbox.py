@@ -27,7 +27,7 @@ from email.policy import SMTP
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import MessageLink, MessageRow, OutboxMessage
+from storage.models import FoiRequestRow, MessageLink, MessageRow, OutboxMessage, Project
 
 QUEUED, SENDING, SENT, FAILED, REVOKED = "queued", "sending", "sent", "failed", "revoked"
 
@@ -171,10 +171,26 @@ def pending_slots(session: Session, since: dt.datetime) -> list[tuple[list[str],
 
 
 def sent_since(session: Session, since: dt.datetime) -> list[tuple[list[str], dt.datetime]]:
-    """Return (recipients, sent_at) of each request letter sent since ``since``."""
+    """Return (recipients, sent_at) of each batch letter sent since ``since``."""
     rows = session.execute(
-        select(OutboxMessage.recipients, OutboxMessage.sent_at).where(
-            OutboxMessage.status == SENT, OutboxMessage.sent_at >= since, OutboxMessage.kind == "request"
+        select(OutboxMessage.recipients, OutboxMessage.sent_at)
+        .join(FoiRequestRow, FoiRequestRow.id == OutboxMessage.request_id)
+        .join(Project, Project.id == FoiRequestRow.project_id)
+        .where(
+            OutboxMessage.status == SENT, OutboxMessage.sent_at >= since, OutboxMessage.kind == "request",
+            Project.kind == "batch",
         )
-    )
+    )  # fmt: skip
     return [(list(recipients), sent_at) for recipients, sent_at in rows if sent_at is not None]
+
+
+def is_batch_letter(session: Session, row: OutboxMessage) -> bool:
+    """Return True for the first letter of a request that belongs to a batch (those are spaced out)."""
+    if row.kind != "request" or row.request_id is None:
+        return False
+    kind = session.scalar(
+        select(Project.kind)
+        .join(FoiRequestRow, FoiRequestRow.project_id == Project.id)
+        .where(FoiRequestRow.id == row.request_id)
+    )
+    return kind == "batch"

@@ -357,3 +357,44 @@ def test_one_body_statistics_from_the_service(database):
         s = _seed(session)
         camden = statistics.one_authority(session, s["camden"], TODAY)  # type: ignore[arg-type]
         assert (camden.requests, camden.replied, str(camden.withheld)) == (2, 1, "1 of 1")
+
+
+def test_the_sender_keeps_a_batchs_gaps_and_lets_other_mail_through(database, smtp_server):
+    from mail.smtp import SmtpConfig, SmtpTransport
+    from service.sender import OutboxSender
+    from tests.factories import MovableClock, make_draft
+
+    clock = MovableClock(NOW)
+    with database.unit_of_work() as session:
+        ada = User(telegram_id=1, real_name="Ada Lovelace")
+        session.add(ada)
+        bodies = [
+            AuthorityRow(name=f"Body {n}", foi_email=f"foi{n}@{'shared' if n < 2 else f'b{n}'}.gov.uk")
+            for n in range(3)
+        ]  # fmt: skip
+        session.add_all(bodies)
+        session.flush()
+        project = batches.create(session, ada, "T at {authority}", "1. Q?", [batches.Body(b) for b in bodies])
+        batches.queue(session, project, MAILBOX, NOW, batches.BatchSettings(revoke_window=dt.timedelta(0)))
+        single = make_draft(session, telegram_id=2, email="foi@elsewhere.gov.uk")
+        from service import outgoing
+
+        outgoing.queue_request(session, single, MAILBOX, NOW)
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(seconds=seconds)
+
+    throttle = Throttle(per_domain=dt.timedelta(minutes=1), per_mailbox=dt.timedelta(seconds=10))
+    transport = SmtpTransport(SmtpConfig("127.0.0.1", smtp_server.port, security="plain", timeout=5))
+    sender = OutboxSender(database, transport, clock, throttle=throttle, sleep=sleep)
+    clock.advance(seconds=70)  # everything the schedule spread out is due now: a late pass
+    report = sender.run_once()
+    # Body 0 and Body 2 go 10 s apart; Body 1 shares Body 0's domain: it waits its minute, queued.
+    assert [d.rcpt_tos[0] for d in smtp_server.deliveries] == ["foi0@shared.gov.uk", "foi2@b2.gov.uk",
+                                                              "foi@elsewhere.gov.uk"]  # fmt: skip
+    assert slept == [10.0] and report.deferred == 1
+    clock.advance(seconds=60)
+    sender.run_once()
+    assert smtp_server.deliveries[-1].rcpt_tos == ["foi1@shared.gov.uk"]
