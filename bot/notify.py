@@ -56,10 +56,14 @@ def claim_notices(
             MessageLink.note,
         )
         .join(MessageRow, MessageRow.id == MessageLink.message_id)
+        .join(FoiRequestRow, FoiRequestRow.id == MessageLink.request_id)
+        .join(User, User.id == FoiRequestRow.owner_id)
         .where(
             MessageLink.notified_at.is_(None),
             MessageLink.status.in_(["attached", "suggested"]),
             unclaimed,
+            # A requester on the email channel is told by mailchannel/, not here.
+            or_(User.telegram_id.is_not(None), User.email.is_(None)),
         )
         .order_by(MessageLink.id)
         .limit(limit)

@@ -174,11 +174,15 @@ def request_new(
     name: Annotated[str, typer.Option(help="your real full name (FOIA s.8)")],
     questions: Annotated[str, typer.Option(help="a file of numbered questions ('1. …', '   a) …'), or - for stdin")],
     law: Annotated[LawName, typer.Option(help="the regime", case_sensitive=False)] = LawName.FOIA,
+    notify_email: Annotated[
+        str | None, typer.Option(help="your own address: replies and prompts are told there (no Telegram)")
+    ] = None,
 ) -> None:
     """Write a request and queue it in the outbox (send it with `foibot send-queued`)."""
     from foi.laws import law_for
     from foi.questions import parse_questions
     from foibot import wiring
+    from mail.compose import parse_address
     from mail.errors import AddressError
     from service import outgoing
     from service.directory import add_authority, checked_address
@@ -189,6 +193,7 @@ def request_new(
     try:
         chosen = law_for(law)
         checked_address(email)
+        own_address = str(parse_address(notify_email).addr_spec) if notify_email else None
     except (FoiError, AddressError) as exc:
         fail(str(exc))
     text = _read_text(questions, "--questions")
@@ -200,6 +205,8 @@ def request_new(
     mailbox = _ready(lambda: wiring.mailbox(settings))
     with db.unit_of_work() as session:
         owner = operator(session, name.strip())
+        if own_address:
+            owner.email = own_address
         body = add_authority(session, authority, email, regime=chosen.regime.value)
         request = FoiRequestRow(owner=owner, authority=body, title=title.strip(), regime=chosen.regime.value)
         session.add(request)
@@ -245,10 +252,12 @@ def send_queued(
     """Send every queued message that is due now, once (for cron)."""
     from foibot import wiring
     from mail.errors import AuthenticationFailure
+    from mailchannel import notices as email_channel
 
     settings = _settings()
     db = _ready(lambda: wiring.database(settings))
     sender = _ready(lambda: wiring.sender(settings, db))
+    email_channel.deliver(db, wiring.mailbox(settings), wiring.now())  # requesters told by email
     try:
         report = sender.run_once(limit)
     except AuthenticationFailure as exc:

@@ -21,6 +21,7 @@ from foibot import logs, wiring
 from foibot.settings import Settings
 from mail.errors import AuthenticationFailure
 from mail.matching import ATTACHED, SUGGESTED
+from mailchannel import notices as email_channel
 from service.ingest import Processed
 from storage.wakeups import INBOX, NOTICES, Wakeups
 
@@ -47,8 +48,12 @@ def missing_settings(settings: Settings, parts: tuple[str, ...]) -> list[str]:
 def _send_loop(settings: Settings, stop: threading.Event, wake: Wakeups) -> None:
     db = wiring.database(settings)
     sender = wiring.sender(settings, db)
+    mailbox = wiring.mailbox(settings)
     while not stop.is_set():
         try:
+            told = email_channel.deliver(db, mailbox, wiring.now())  # queued first, then sent in this pass
+            if told:
+                log.info("email channel: %s notices and prompts queued", told)
             report = sender.run_once()
             if report.sent or report.failed or report.retried:
                 log.info("outbox: %s", report.summary())

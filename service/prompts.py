@@ -53,7 +53,7 @@ _OPEN = [status.value for status in OPEN]
 @dataclass(frozen=True)
 class DuePrompt:
     request_id: int
-    telegram_id: int
+    telegram_id: int | None  # None: told by email
     prompt: Prompt
     claim_id: int
 
@@ -153,8 +153,11 @@ def look_again_if_rules_changed(session: Session) -> bool:
 # --- claim, record, release -------------------------------------------------------------------
 
 
-def claim(db: Database, now: dt.datetime, batch: int = BATCH) -> list[DuePrompt]:
-    """Claim every prompt due now that was never claimed before; return them, to be told."""
+TELEGRAM, EMAIL = "telegram", "email"  # who is told: users of the chat, or requesters by email
+
+
+def claim(db: Database, now: dt.datetime, batch: int = BATCH, audience: str = TELEGRAM) -> list[DuePrompt]:
+    """Claim every prompt due now that was never claimed before, for one audience; return them, to be told."""
     today = now.astimezone(deadlines.LONDON).date()
     with db.unit_of_work() as session:
         look_again_if_rules_changed(session)
@@ -167,7 +170,9 @@ def claim(db: Database, now: dt.datetime, batch: int = BATCH) -> list[DuePrompt]
                 .where(
                     FoiRequestRow.status.in_(_OPEN),
                     FoiRequestRow.next_check_on <= today,
-                    User.telegram_id.is_not(None),
+                    User.telegram_id.is_not(None)
+                    if audience == TELEGRAM
+                    else (User.telegram_id.is_(None) & User.email.is_not(None)),
                 )
                 .order_by(FoiRequestRow.next_check_on, FoiRequestRow.id)  # the index, not a scan by id
                 .limit(batch)

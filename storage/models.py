@@ -68,6 +68,7 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(server_default=_now())
     banned_at: Mapped[dt.datetime | None]  # set by the operator (`foibot users ban`)
     digest: Mapped[str | None] = mapped_column(String(10))  # off, daily, weekly; None: the bot's default
+    email: Mapped[str | None] = mapped_column(String(320))  # a requester without Telegram is told here
     digest_sent_at: Mapped[dt.datetime | None]
     ban_reason: Mapped[str | None] = mapped_column(String(300))
 

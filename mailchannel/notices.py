@@ -1,0 +1,151 @@
+"""Notices and prompts by email, for a requester without Telegram (a request made with the CLI and
+``--notify-email``).
+
+Each pass claims what the chat would have told — replies and held mail on the requester's requests,
+and the follow-up prompts due — and queues one plain-text email per item in the durable outbox (to
+the requester's own address, never linked to the request's correspondence with the authority). The
+queuing and the "told" mark are one transaction: a crash before the commit tells it again, after it
+the outbox sends it; nothing is lost and nothing is told twice that can be avoided. A prompt's email
+carries the drafted letter (chaser, internal review) ready to copy, with the request's dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from foi import letters
+from mail.compose import Mailbox, new_message_id, one_line
+from service import followups, prompts
+from service.replies import KIND_WORDS
+from storage import outbox
+from storage.db import Database
+from storage.models import FoiRequestRow, MessageLink, MessageRow, User
+
+NOTICE = "notice"
+LEASE = dt.timedelta(minutes=5)
+LIMIT = 50
+
+
+def deliver(db: Database, mailbox: Mailbox, now: dt.datetime) -> int:
+    """Queue an email for every notice and prompt due to email-channel requesters; return how many."""
+    queued = 0
+    with db.unit_of_work() as session:
+        queued += _replies(session, mailbox, now)
+    for due in prompts.claim(db, now, audience=prompts.EMAIL):
+        with db.unit_of_work() as session:
+            request = session.get(FoiRequestRow, due.request_id)
+            if request is not None and request.owner.email:
+                _queue(session, mailbox, request.owner.email, *_prompt_text(session, request, due, now), now)
+                queued += 1
+        prompts.record_told(db, due, now)
+    return queued
+
+
+def _replies(session: Session, mailbox: Mailbox, now: dt.datetime) -> int:
+    stale = now - LEASE
+    rows = session.execute(
+        select(MessageLink, MessageRow, FoiRequestRow, User.email)
+        .join(MessageRow, MessageRow.id == MessageLink.message_id)
+        .join(FoiRequestRow, FoiRequestRow.id == MessageLink.request_id)
+        .join(User, User.id == FoiRequestRow.owner_id)
+        .where(
+            MessageLink.notified_at.is_(None),
+            MessageLink.status.in_(["attached", "suggested"]),
+            or_(MessageLink.notice_claimed_at.is_(None), MessageLink.notice_claimed_at < stale),
+            User.telegram_id.is_(None),
+            User.email.is_not(None),
+        )
+        .order_by(MessageLink.id)
+        .limit(LIMIT)
+        .with_for_update(skip_locked=True, of=MessageLink)
+    ).all()
+    told = 0
+    for link, message, request, address in rows:
+        if message.direction == "in":  # our own letters going out are not news to their writer
+            _queue(session, mailbox, address, *_reply_text(request, message, link), now)
+            told += 1
+        link.notified_at = now
+    return told
+
+
+def _reply_text(request: FoiRequestRow, message: MessageRow, link: MessageLink) -> tuple[str, str]:
+    authority = request.authority.name if request.authority else (message.from_address or "the authority")
+    reference = request.reference or ""
+    if link.status != "attached":
+        subject = f"[{reference}] A message that may belong to your request"
+        body = [
+            f"A message from {message.from_address or 'an unknown sender'} may belong to {reference} "
+            f"({request.title}), but it does not come from {authority}'s known addresses, so it was not attached.",
+            f"Subject: {message.subject or '(no subject)'}",
+            "Ask the operator of this foibot to attach it (`foibot held assign`) if it is yours.",
+        ]
+        return subject, "\n\n".join(body)
+    analysis = message.analysis or {}
+    kind = message.classification_by_user or message.classification or "other"
+    words = {"bounce": "your email bounced", "auto_reply": "an automatic reply"}.get(
+        message.label or "", KIND_WORDS.get(kind, kind.replace("_", " "))
+    )
+    subject = f"[{reference}] {words[:1].upper()}{words[1:]} from {authority}"
+    body = [f"{reference}: {request.title}", f"From {authority}: {words}.", f"Subject: {message.subject or ''}"]
+    unanswered = [c for c in analysis.get("coverage") or [] if c.get("status") != "answered"]
+    if unanswered:
+        body.append(
+            "Not fully answered:\n"
+            + "\n".join(f"  part {c['part']}: {c['text']} — {c['status'].replace('_', ' ')}" for c in unanswered)
+        )
+    if analysis.get("exemptions"):
+        body.append("Exemptions cited: " + ", ".join(analysis["exemptions"]))
+    if request.review_request_by:
+        body.append(f"You can ask for an internal review until {request.review_request_by:%d %B %Y}.")
+    text = (message.parsed_text or "").strip()
+    if text:
+        body.append("The letter begins:\n\n" + "\n".join(f"> {line}" for line in text.splitlines()[:25]))
+    return subject, "\n\n".join(body)
+
+
+def _prompt_text(session: Session, request: FoiRequestRow, due: prompts.DuePrompt, now: dt.datetime) -> tuple[str, str]:
+    kind = due.prompt.kind.value
+    reference = request.reference or ""
+    today = now.date()
+    draft: letters.Letter | None = None
+    if kind == "chaser":
+        headline, draft = (
+            f"No reply yet: it was due on {due.prompt.due_on:%d %B %Y}",
+            followups.draft_chaser(session, request),
+        )
+    elif kind in ("review", "review_reminder"):
+        window = f" (until {request.review_request_by:%d %B %Y})" if request.review_request_by else ""
+        headline = f"You can ask for an internal review{window}"
+        draft = followups.draft_review(session, request, today)
+    elif kind == "review_no_reply":
+        headline = "No reply: you can require a review"
+        draft = followups.draft_requirement_for_review(session, request, today)
+    elif kind == "reply_due_soon":
+        headline = f"The reply is due on {due.prompt.due_on:%d %B %Y}"
+    else:
+        headline = "You can complain to the regulator"
+    body = [f"{reference}: {request.title}", headline + "."]
+    if draft is not None:
+        body.append(
+            "A letter is ready below. Send it to the authority in reply to their last email (keep the "
+            f"reference {reference} in the subject):\n\nSubject: {draft.subject}\n\n{draft.body}"
+        )
+    return f"[{reference}] {headline}", "\n\n".join(body)
+
+
+def _queue(session: Session, mailbox: Mailbox, to: str, subject: str, body: str, now: dt.datetime) -> None:
+    message = EmailMessage(policy=SMTP)
+    message["From"] = f"foibot <{mailbox.address}>"
+    message["To"] = to
+    message["Subject"] = one_line(subject)[:200]
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = new_message_id(None, mailbox.domain)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-reply should answer it
+    message.set_content(body, charset="utf-8", cte="quoted-printable")
+    outbox.queue(session, message, kind=NOTICE, request_id=None, mail_from=mailbox.address, recipients=[to], now=now)
