@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, defer
@@ -21,6 +21,7 @@ from foi.authority_refs import find_authority_refs, normalize_authority_ref
 from foi.lifecycle import Event, can
 from mail.authresults import read_authentication
 from mail.autoreply import BOUNCE, label_for
+from mail.forwards import is_forward, unwrap
 from mail.headers import header_message_id
 from mail.matching import ATTACHED, CANDIDATE, SUGGESTED, Match, match
 from mail.parse import DEFAULT_MAX_BYTES, ParsedMessage, Parser, parse_message
@@ -47,6 +48,7 @@ class Prepared:
     authentication_detail: str
     matches: list[Match]
     analyses: dict[int, Analysis]  # by request, for the requests it is attached to
+    forwarded: ParsedMessage | None = None  # the authority's letter inside a requester's forward
 
 
 @dataclass
@@ -196,15 +198,39 @@ class InboxProcessor:
         label = label_for(parsed)
         authentication = read_authentication(parsed.headers, self.authserv_id)
         with self.database.unit_of_work() as session:
-            matches = match(parsed, inbox.SqlMatchLookup(session), label, authentication)
+            forwarded, requester = self._forwarded(session, parsed, label)
+            if forwarded is not None:
+                # The letter inside is matched as the authority's own (its sender must still be theirs),
+                # and only to the forwarding requester's requests.
+                label = label_for(forwarded)
+                owners = inbox.SqlMatchLookup(session)
+                found = match(forwarded, owners, label, None)
+                mine = owners.owners_of([m.request_id for m in found])
+                matches = [replace(m, reason="forwarded") for m in found if mine.get(m.request_id) == requester]
+            else:
+                matches = match(parsed, inbox.SqlMatchLookup(session), label, authentication)
+            letter = forwarded or parsed
             analyses = {}
-            for found in matches:
-                if found.status == ATTACHED:
-                    request = session.get(FoiRequestRow, found.request_id)
+            for found_match in matches:
+                if found_match.status == ATTACHED:
+                    request = session.get(FoiRequestRow, found_match.request_id)
                     assert request is not None
-                    analyses[found.request_id] = analyse_reply(questions_of(request), parsed, label)
+                    analyses[found_match.request_id] = analyse_reply(questions_of(request), letter, label)
             session.rollback()  # nothing to write
-        return Prepared(label, authentication.failed, authentication.detail, matches, analyses)
+        failed = authentication.failed and forwarded is None
+        return Prepared(label, failed, authentication.detail, matches, analyses, forwarded)
+
+    def _forwarded(
+        self, session: Session, parsed: ParsedMessage, label: str | None
+    ) -> tuple[ParsedMessage | None, int]:
+        """The letter a requester forwarded from their own address, and who they are; (None, 0) otherwise."""
+        if label is not None or not parsed.from_address or not is_forward(parsed):
+            return None, 0
+        requester = inbox.requester_with_address(session, parsed.from_address)
+        if requester is None:
+            return None, 0
+        inner = unwrap(parsed, self.max_parse_bytes)
+        return (inner, requester) if inner is not None else (None, 0)
 
     def _apply(self, session: Session, row: MessageRow, parsed: ParsedMessage, prepared: Prepared) -> Processed:
         label = prepared.label
@@ -265,7 +291,8 @@ class InboxProcessor:
         for found in attached:
             request = session.get(FoiRequestRow, found.request_id)
             assert request is not None
-            self._attach(session, request, row, parsed, label, found, now, prepared.analyses.get(request.id))
+            letter = prepared.forwarded or parsed  # a forward is read for the letter inside it
+            self._attach(session, request, row, letter, label, found, now, prepared.analyses.get(request.id))
         for found in matches:
             if found.status == SUGGESTED:
                 request = session.get(FoiRequestRow, found.request_id)

@@ -381,3 +381,10 @@ def links_of(session: Session, message_id: int, statuses: tuple[str, ...] = ("at
             select(MessageLink).where(MessageLink.message_id == message_id, MessageLink.status.in_(statuses))
         )
     )
+
+
+def requester_with_address(session: Session, address: str) -> int | None:
+    """The user whose own address (the email channel's) this is, any letter case; None for everybody else."""
+    from storage.models import User
+
+    return session.scalar(select(User.id).where(func.lower(User.email) == address.strip().lower()).limit(1))
