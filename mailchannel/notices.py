@@ -1,4 +1,4 @@
-"""Notices and prompts by email, for a requester without Telegram (a request made with the CLI and
+"""Notices, prompts and digests by email, for a requester without Telegram (a request made with the CLI and
 ``--notify-email``).
 
 Each pass claims what the chat would have told — replies and held mail on the requester's requests,
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from foi import letters
 from mail.compose import Mailbox, new_message_id, one_line
-from service import followups, prompts
+from service import digests, followups, prompts
 from service.replies import KIND_WORDS
 from storage import outbox
 from storage.db import Database
@@ -37,14 +37,45 @@ def deliver(db: Database, mailbox: Mailbox, now: dt.datetime) -> int:
     queued = 0
     with db.unit_of_work() as session:
         queued += _replies(session, mailbox, now)
-    for due in prompts.claim(db, now, audience=prompts.EMAIL):
+    claimed = prompts.claim(db, now, audience=prompts.EMAIL)
+    for due in digests.hold_for_digest(db, claimed):  # those who read digests get them there
         with db.unit_of_work() as session:
             request = session.get(FoiRequestRow, due.request_id)
             if request is not None and request.owner.email:
                 _queue(session, mailbox, request.owner.email, *_prompt_text(session, request, due, now), now)
                 queued += 1
         prompts.record_told(db, due, now)
+    for digest in digests.take_due(db, now, audience=prompts.EMAIL):
+        if digest.is_empty:
+            continue
+        with db.unit_of_work() as session:
+            user = session.get(User, digest.user_id)
+            if user is None or not user.email:
+                continue
+            _queue(session, mailbox, user.email, *_digest_text(digest), now)
+        digests.digest_told(db, digest, now)  # after the queue's commit: a crash in between repeats, never loses
+        queued += 1
     return queued
+
+
+def _digest_text(digest: digests.Digest) -> tuple[str, str]:
+    sections = [f"Your FOI digest: {digest.open_requests} open requests."]
+    for title, items in (
+        ("Needs your action", digest.actions),
+        ("Arrived", digest.arrived),
+        ("Overdue", digest.overdue),
+        ("Falling due in the next 7 days", digest.coming),
+    ):
+        if items:
+            lines = [f"{title} ({len(items)}):"]
+            lines += [
+                f"  {item.reference} {item.authority}: {item.what}" + (f" — {item.day:%d %b %Y}" if item.day else "")
+                for item in items[:30]
+            ]
+            sections.append("\n".join(lines))
+    count = len(digest.actions)
+    subject = f"Your FOI digest: {count} to act on" if count else "Your FOI digest"
+    return subject, "\n\n".join(sections)
 
 
 def _replies(session: Session, mailbox: Mailbox, now: dt.datetime) -> int:

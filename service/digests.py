@@ -84,7 +84,7 @@ class Item:
 @dataclass
 class Digest:
     user_id: int
-    telegram_id: int
+    telegram_id: int | None  # None: the email channel's
     choice: DigestChoice
     since: dt.datetime
     previous: dt.datetime | None
@@ -100,7 +100,7 @@ class Digest:
         return not (self.actions or self.arrived or self.overdue or self.coming)
 
 
-def _candidates(session: Session) -> list[User]:
+def _candidates(session: Session, audience: str) -> list[User]:
     """Users who chose a digest, and those who get one by default (many open requests, no choice)."""
     many = (
         select(FoiRequestRow.owner_id)
@@ -111,7 +111,9 @@ def _candidates(session: Session) -> list[User]:
     return list(
         session.scalars(
             select(User).where(
-                User.telegram_id.is_not(None),
+                User.telegram_id.is_not(None)
+                if audience == prompts.TELEGRAM
+                else (User.telegram_id.is_(None) & User.email.is_not(None)),
                 User.banned_at.is_(None),
                 or_(User.digest.in_([DigestChoice.DAILY.value, DigestChoice.WEEKLY.value]),
                     and_(User.digest.is_(None), User.id.in_(many))),
@@ -120,12 +122,12 @@ def _candidates(session: Session) -> list[User]:
     )  # fmt: skip
 
 
-def take_due(db: Database, now: dt.datetime) -> list[Digest]:
-    """Claim and build every digest due now."""
+def take_due(db: Database, now: dt.datetime, audience: str = prompts.TELEGRAM) -> list[Digest]:
+    """Claim and build every digest due now, for the chat's users or the email channel's."""
     local = now.astimezone(deadlines.LONDON)
     taken: list[Digest] = []
     with db.unit_of_work() as session:
-        users = _candidates(session)
+        users = _candidates(session, audience)
         counts = _open_counts(session, [u.id for u in users])
         due = []
         for user in users:

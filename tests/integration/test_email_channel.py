@@ -74,3 +74,20 @@ def test_the_chat_still_tells_its_own_users_and_cli_users_without_an_address_are
         told = claim_notices(session, clock())
         assert [n.telegram_id for n in told if n.link_id is not None] == [4242, 4242]  # its sent notice and reply
         assert session.scalar(select(User).where(User.real_name == "No Address")).email is None
+
+
+def test_a_requester_who_reads_digests_gets_the_prompt_in_a_digest_email(database):
+    clock = MovableClock(START)
+    request_id, reference, _ = sent_request(database, clock, telegram_id=None, email="foi@council.gov.uk",
+                                            name="Nellie Bly")  # fmt: skip
+    with database.unit_of_work() as session:
+        owner = session.get(FoiRequestRow, request_id).owner
+        owner.email, owner.digest = "nellie@example.net", "daily"
+        due = session.get(FoiRequestRow, request_id).reply_due_lenient_on
+    email_channel.deliver(database, MAILBOX, clock())  # the first digest (nothing to say yet) is noted
+    late = dt.datetime.combine(due + dt.timedelta(days=2), dt.time(9), tzinfo=dt.UTC)
+    assert email_channel.deliver(database, MAILBOX, late) == 1
+    [digest] = [n for n in _notices(database) if b"digest" in n.raw.lower()]
+    assert b"Needs your action (1)" in digest.raw and reference.encode() in digest.raw
+    assert not any(b"No reply yet" in n.raw for n in _notices(database))  # not also on its own
+    assert email_channel.deliver(database, MAILBOX, late + dt.timedelta(hours=2)) == 0  # one a day
