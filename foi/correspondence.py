@@ -13,6 +13,7 @@ class MessageState(StrEnum):
     FAILED = "failed"  # processing failed; the error is kept for triage
     SET_ASIDE = "set_aside"  # it brought processing down twice
     SENT = "sent"  # one of ours
+    INSTRUCTION = "instruction"  # a requester's instruction by email (reply SEND), carried out
 
 
 class LinkStatus(StrEnum):

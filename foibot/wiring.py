@@ -126,6 +126,8 @@ def processor(settings: Settings, db: Database, on_processed: list | None = None
         authserv_id=settings.mail_authserv_id or None,
         worker=settings.worker_name or socket.gethostname(),
         on_processed=on_processed or [],
+        # The bot's own mailbox answers a requester's emailed instruction (none without MAIL_ADDRESS).
+        mailbox=mailbox(settings) if settings.mail_address else None,
     )
 
 

@@ -12,22 +12,17 @@ carries the drafted letter (chaser, internal review) ready to copy, with the req
 from __future__ import annotations
 
 import datetime as dt
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from foi import letters
-from mail.compose import Mailbox, new_message_id, one_line
-from service import digests, followups, prompts
+from mail.compose import Mailbox
+from service import digests, followups, instructions, prompts
 from service.replies import KIND_WORDS
-from storage import outbox
 from storage.db import Database
 from storage.models import FoiRequestRow, MessageLink, MessageRow, User
 
-NOTICE = "notice"
 LEASE = dt.timedelta(minutes=5)
 LIMIT = 50
 
@@ -162,21 +157,18 @@ def _prompt_text(session: Session, request: FoiRequestRow, due: prompts.DuePromp
     else:
         headline = "You can complain to the regulator"
     body = [f"{reference}: {request.title}", headline + "."]
+    subject = f"[{reference}] {headline}"
     if draft is not None:
+        token = instructions.offer(session, request.owner, request, draft, now)
+        subject += f" [do:{token}]"
         body.append(
-            "A letter is ready below. Send it to the authority in reply to their last email (keep the "
-            f"reference {reference} in the subject):\n\nSubject: {draft.subject}\n\n{draft.body}"
+            "A letter is ready below. To send it as it is, in the thread with the authority, reply to this "
+            "email with the single word SEND (keep the subject). To change it, write to the authority "
+            f"yourself, keeping the reference {reference} in the subject.\n\n"
+            f"Subject: {draft.subject}\n\n{draft.body}"
         )
-    return f"[{reference}] {headline}", "\n\n".join(body)
+    return subject, "\n\n".join(body)
 
 
 def _queue(session: Session, mailbox: Mailbox, to: str, subject: str, body: str, now: dt.datetime) -> None:
-    message = EmailMessage(policy=SMTP)
-    message["From"] = f"foibot <{mailbox.address}>"
-    message["To"] = to
-    message["Subject"] = one_line(subject)[:200]
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = new_message_id(None, mailbox.domain)
-    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-reply should answer it
-    message.set_content(body, charset="utf-8", cte="quoted-printable")
-    outbox.queue(session, message, kind=NOTICE, request_id=None, mail_from=mailbox.address, recipients=[to], now=now)
+    instructions.note(session, mailbox, to, subject, body, now)

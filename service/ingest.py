@@ -18,13 +18,16 @@ from sqlalchemy.orm import Session, defer
 
 from foi.analysis import Analysis
 from foi.authority_refs import find_authority_refs, normalize_authority_ref
+from foi.correspondence import MessageState
 from foi.lifecycle import Event, can
 from mail.authresults import read_authentication
 from mail.autoreply import BOUNCE, label_for
+from mail.compose import Mailbox
 from mail.forwards import is_forward, unwrap
 from mail.headers import header_message_id
 from mail.matching import ATTACHED, CANDIDATE, SUGGESTED, Match, match
 from mail.parse import DEFAULT_MAX_BYTES, ParsedMessage, Parser, parse_message
+from service import instructions
 from service.replies import analyse_reply, on_reply_attached
 from storage import inbox
 from storage.db import Database
@@ -49,6 +52,7 @@ class Prepared:
     matches: list[Match]
     analyses: dict[int, Analysis]  # by request, for the requests it is attached to
     forwarded: ParsedMessage | None = None  # the authority's letter inside a requester's forward
+    instruction: instructions.Instruction | None = None  # a requester's emailed SEND
 
 
 @dataclass
@@ -73,6 +77,7 @@ class InboxProcessor:
         on_processed: list[Callable[[Processed], None]] | None = None,
         worker: str = "main",
         lease: dt.timedelta = LEASE,
+        mailbox: Mailbox | None = None,
     ) -> None:
         self.database = database
         self.clock = clock
@@ -82,6 +87,7 @@ class InboxProcessor:
         self.on_processed = on_processed or []
         self.worker = worker  # its name: restarted, it takes back at once what it held when it died
         self.lease = lease
+        self.mailbox = mailbox  # sends the letters requesters ask for by email (service/instructions.py)
 
     def ingest(self, raw: bytes) -> Processed:
         """Store ``raw`` (once) and process it; return what became of it."""
@@ -198,6 +204,11 @@ class InboxProcessor:
         label = label_for(parsed)
         authentication = read_authentication(parsed.headers, self.authserv_id)
         with self.database.unit_of_work() as session:
+            if self.mailbox is not None:
+                instruction = instructions.find(session, parsed, authentication.failed)
+                if instruction is not None:
+                    session.rollback()
+                    return Prepared(label, False, "", [], {}, instruction=instruction)
             forwarded, requester = self._forwarded(session, parsed, label)
             if forwarded is not None:
                 # The letter inside is matched as the authority's own (its sender must still be theirs),
@@ -261,6 +272,11 @@ class InboxProcessor:
                     note=attachment.note,
                 )
             )
+        if prepared.instruction is not None and self.mailbox is not None:
+            answer = instructions.carry_out(session, prepared.instruction, parsed, self.mailbox, now)
+            row.state = MessageState.INSTRUCTION
+            row.parse_notes = [*row.parse_notes, f"a requester's instruction: {answer[:200]}"]
+            return Processed(row.id, row.state, label, [])
         if prepared.authentication_failed:
             row.parse_notes = [*row.parse_notes, f"sender authentication failed: {prepared.authentication_detail}"]
         matches = prepared.matches

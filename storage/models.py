@@ -377,6 +377,22 @@ class OutboxMessage(Base):
     failure_notified_at: Mapped[dt.datetime | None]
 
 
+class EmailAction(Base):
+    """A letter offered to a requester by email; their reply "SEND" (quoting the token) sends it."""
+
+    __tablename__ = "email_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    letter_kind: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
 class MailboxSync(Base):
     """How far the watcher has read a folder: the UID cursor within a UIDVALIDITY epoch."""
 

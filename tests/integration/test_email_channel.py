@@ -91,3 +91,39 @@ def test_a_requester_who_reads_digests_gets_the_prompt_in_a_digest_email(databas
     assert b"Needs your action (1)" in digest.raw and reference.encode() in digest.raw
     assert not any(b"No reply yet" in n.raw for n in _notices(database))  # not also on its own
     assert email_channel.deliver(database, MAILBOX, late + dt.timedelta(hours=2)) == 0  # one a day
+
+
+def test_replying_send_to_a_prompt_email_sends_its_letter_in_the_thread_once(database):
+    import re
+
+    clock = MovableClock(START)
+    request_id, reference, message_id = sent_request(database, clock, telegram_id=None, email="foi@council.gov.uk",
+                                                     name="Nellie Bly")  # fmt: skip
+    with database.unit_of_work() as session:
+        session.get(FoiRequestRow, request_id).owner.email = "nellie@example.net"
+        due = session.get(FoiRequestRow, request_id).reply_due_lenient_on
+    late = dt.datetime.combine(due + dt.timedelta(days=2), dt.time(10), tzinfo=dt.UTC)
+    email_channel.deliver(database, MAILBOX, late)
+    prompt = _notices(database)[-1]
+    from email import message_from_bytes
+    from email.policy import default
+
+    subject = str(message_from_bytes(prompt.raw, policy=default)["Subject"])
+    token = re.search(r"\[do:[0-9a-f]{16}\]", subject).group(0)
+    processor = InboxProcessor(database, MovableClock(late + dt.timedelta(hours=1)), mailbox=MAILBOX)
+
+    def answer(sender: str, text: str, n: int):  # type: ignore[no-untyped-def]
+        return processor.ingest(reply(subject=f"Re: [{reference}] No reply yet {token}", sender=sender,
+                                      body=f"{text}\n\n> A letter is ready below… (n={n})"))  # fmt: skip
+
+    assert answer("nellie@example.net", "maybe later", 1).state == "instruction"
+    assert answer("mallory@example.com", "SEND", 2).state != "instruction"  # not hers: the ordinary path
+    assert answer("Nellie@Example.net", "Send.", 3).state == "instruction"
+    assert answer("nellie@example.net", "SEND", 4).state == "instruction"  # a second time: not sent again
+    with database.unit_of_work() as session:
+        chasers = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "chaser")).all()
+        assert [c.recipients for c in chasers] == [["foi@council.gov.uk"]]
+        assert f"In-Reply-To: {message_id}".encode() in chasers[0].raw  # in the thread with the authority
+    told = [n.raw for n in _notices(database)][-3:]
+    assert b"I did not send the letter" in told[0]
+    assert b"Sent: your chaser" in told[1] and b"already sent" in told[2]
