@@ -71,6 +71,7 @@ class TrackingSteps:
             "batch_bodies": self.on_batch_bodies,
             "tag_text": self.on_tag_text,
             "project_text": self.on_project_text,
+            "list_body": self.on_list_body_text,
         }
 
     def tracking_buttons(self) -> dict[str, Any]:
@@ -82,7 +83,7 @@ class TrackingSteps:
             "bv": self.on_batch_letter, "bs": self.on_batch_send, "bx": self.on_batch_delete,
             "bxy": self.on_batch_delete_confirmed, "br": self.on_batch_revoke, "bt": self.on_batch_table,
             "bc": self.on_batch_csv, "bi": self.on_batch_ics, "bz": self.on_batch_zip, "bk": self.on_batch_record,
-            "dg": self.on_digest_choice,
+            "dg": self.on_digest_choice, "lb": self.on_list_body, "rz": self.on_request_zip,
         }  # fmt: skip
 
     # --- the list -----------------------------------------------------------------------------
@@ -97,6 +98,7 @@ class TrackingSteps:
             groups=frozenset(StatusGroup(g) for g in kept.get("groups", []) if g in StatusGroup._value2member_map_),
             project_id=int(project) if project is not None else None,
             tag=kept.get("tag"),
+            authority=kept.get("body"),
         )
 
     def _keep_filter(self, **changes: Any) -> None:
@@ -149,6 +151,21 @@ class TrackingSteps:
             return [Screen("That tag is no longer used. /requests shows them all.")]
         self._keep_filter(tag=tags[int(index)][0])
         return self.requests_page(0)
+
+    def on_list_body(self) -> list[Screen]:
+        self.go("list_body")
+        return [Screen("Show the requests to which body? Type part of its name, e.g. <i>barnet</i>.")]
+
+    def on_list_body_text(self, text: str) -> list[Screen]:
+        self.go("idle")
+        self._keep_filter(body=" ".join(text.split())[:100] or None)
+        return self.requests_page(0)
+
+    def on_request_zip(self, request_id: str) -> list[Screen]:
+        request = self.own_request(int(request_id))
+        if request is None:
+            return [Screen("That request is not yours or no longer exists.")]
+        return [self._zip([request], request.reference or f"request-{request.id}")]
 
     def on_list_clear(self) -> list[Screen]:
         self.remember(list={})

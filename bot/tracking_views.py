@@ -28,7 +28,7 @@ def status_text(status: str) -> str:
 
 def requests_list(page: Page, wanted: Filter, labels: dict[str, str]) -> Screen:
     """One page of a filtered list, with the buttons that change the filter and export it."""
-    filtered = wanted.groups or wanted.project_id or wanted.tag
+    filtered = wanted.groups or wanted.project_id or wanted.tag or wanted.authority
     heading = "<b>Your requests</b>"
     if filtered:
         heading += f" — {esc(describe(wanted, labels))}"
@@ -69,6 +69,8 @@ def describe(wanted: Filter, labels: dict[str, str]) -> str:
         parts.append(f"project {labels.get('project', '?')}")
     if wanted.tag:
         parts.append(f"#{wanted.tag}")
+    if wanted.authority:
+        parts.append(f"to “{wanted.authority}”")
     return ", ".join(parts)
 
 
@@ -81,7 +83,7 @@ def _filter_buttons(wanted: Filter, exportable: bool) -> list[list[Button]]:
                 for group, icon in line
             ]
         )
-    rows.append([("📁 Projects", "lpp"), ("🏷 Tags", "ltt"), ("✖ All requests", "l0")])
+    rows.append([("📁 Projects", "lpp"), ("🏷 Tags", "ltt"), ("🏛 Body", "lb"), ("✖ All", "l0")])
     if exportable:
         export = [("⬇ CSV", "xc"), ("📅 Calendar", "xi")]
         if wanted.project_id is not None:

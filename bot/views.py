@@ -186,6 +186,7 @@ def _actions(request: FoiRequestRow, law, today: dt.date) -> list[list[Button]]:
         rows.append([("↩️ Withdraw", f"wd:{rid}")])
     if request.status != "draft":
         rows.append([("🏷 Tags", f"tg:{rid}"), ("📁 Project", f"pj:{rid}"), ("📊 Body's record", f"st:{rid}")])
+        rows.append([("🗂 All its emails (zip)", f"rz:{rid}")])
     return rows
 
 

@@ -67,6 +67,17 @@ def test_the_list_filters_pages_by_ten_and_keeps_the_filter(server, bot, databas
     assert name.endswith(".csv") and data.decode().count("\n") == 2  # the header and the one request
 
     chat.press("l0")
+    chat.press(chat.button("🏛 Body"))
+    chat.say("camden")
+    assert "to “camden”" in chat.text and "Nothing matches" in chat.text
+    chat.press(chat.button("🏛 Body"))
+    chat.say("BARNET")
+    assert "to “BARNET” (14)" in chat.text
+    chat.press(chat.button("1. FOI-TEST00"))
+    chat.press(chat.button("🗂 All its emails"))
+    [(name, data)] = next(c for c in chat.replies if c.method == "sendDocument").files.values()
+    assert name == "FOI-TEST00-emails.zip" and data[:2] == b"PK"
+    chat.press("l0")
     chat.press(chat.button("1. FOI-TEST00"))
     chat.press(chat.button("📊 Body's record"))
     assert "London Borough of Barnet" in chat.text and "still waiting and overdue: 4 of 15" in chat.text
