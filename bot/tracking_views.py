@@ -166,7 +166,9 @@ def authority_record(stats: AuthorityStats) -> str:
     if stats.exemptions:
         lines.append("• exemptions cited: " + ", ".join(f"{esc(n)} ×{c}" for n, c in stats.exemptions[:5]))
     if stats.reviews_requested:
-        lines.append(f"• internal reviews: {stats.reviews_requested} asked, {stats.reviews_decided} decided")
+        results = ", ".join(f"{count} {name}" for name, count in sorted(stats.review_results.items()))
+        read = f" ({results})" if results else ""
+        lines.append(f"• internal reviews: {stats.reviews_requested} asked, {stats.reviews_decided} decided{read}")
     if stats.requests < 5:
         lines.append("\n<i>A small sample: a few requests say little about a body.</i>")
     return "\n".join(lines)

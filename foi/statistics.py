@@ -17,7 +17,9 @@ Definitions (each a choice, stated so a reader can check it):
   late too, but not yet in the median);
 - **refused or partial**: replies that withheld something (refused, partly
   answered, not held);
-- exemptions are those the replies cited, most cited first.
+- exemptions are those the replies cited, most cited first;
+- a review's outcome is read from its letter: the original decision upheld, overturned, or partly
+  upheld (``foi.analysis.facts.review_result``); a letter that says neither is counted as decided only.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Record:
     exemptions: tuple[str, ...] = ()
     review_requested_on: dt.date | None = None
     review_decided_on: dt.date | None = None
+    review_result: str | None = None  # "upheld" (the decision stands), "overturned", "partly"; None: unread
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class AuthorityStats:
     exemptions: list[tuple[str, int]] = field(default_factory=list)
     reviews_requested: int = 0
     reviews_decided: int = 0
+    review_results: dict[str, int] = field(default_factory=dict)  # upheld / overturned / partly, as read
 
 
 def _replied(record: Record) -> bool:
@@ -117,6 +121,8 @@ def for_authority(name: str, records: Iterable[Record], today: dt.date) -> Autho
         if record.review_requested_on:
             result.reviews_requested += 1
             result.reviews_decided += record.review_decided_on is not None
+            if record.review_decided_on is not None and record.review_result:
+                result.review_results[record.review_result] = result.review_results.get(record.review_result, 0) + 1
     result.median_working_days = stats.median(days) if days else None
     result.late = Share(late, result.replied)
     result.overdue_now = Share(overdue, waiting)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from foi.analysis.facts import review_result
 from foi.statistics import AuthorityStats, Record, by_authority, for_authority
 from service.prompts import latest_analyses
 from storage.models import AuthorityRow, FoiRequestRow, MessageLink, MessageRow
@@ -16,6 +17,7 @@ SUBSTANTIVE = ("information_provided", "partial", "refusal", "not_held")
 CSV_COLUMNS = (
     "authority", "requests", "replied", "median_working_days", "late", "late_of", "overdue_now", "waiting",
     "refused_or_partial", "refused_or_partial_of", "exemptions", "reviews_requested", "reviews_decided",
+    "reviews_upheld", "reviews_overturned", "reviews_partly",
 )  # fmt: skip
 
 
@@ -32,6 +34,7 @@ def records(session: Session, request_ids: Iterable[int] | None = None, owner_id
     ids = [request.id for request, _ in rows]
     analyses = latest_analyses(session, ids)
     first_kind = _first_substantive_kinds(session, ids)
+    results = _review_results(session, [r.id for r, _ in rows if r.review_decided_on is not None])
     return [
         Record(
             authority=name,
@@ -45,9 +48,29 @@ def records(session: Session, request_ids: Iterable[int] | None = None, owner_id
             exemptions=tuple((analyses.get(request.id) or {}).get("exemptions") or ()),
             review_requested_on=request.review_requested_on,
             review_decided_on=request.review_decided_on,
+            review_result=results.get(request.id),
         )
         for request, name in rows
     ]
+
+
+def _review_results(session: Session, ids: list[int]) -> dict[int, str]:
+    """What each decided review concluded, read from the latest review outcome letter."""
+    if not ids:
+        return {}
+    kind = func.coalesce(MessageRow.classification_by_user, MessageRow.classification)
+    latest = (
+        select(MessageLink.request_id, func.max(MessageRow.id).label("message_id"))
+        .join(MessageRow, MessageRow.id == MessageLink.message_id)
+        .where(MessageLink.request_id.in_(ids), MessageLink.status == "attached", kind == "review_outcome")
+        .group_by(MessageLink.request_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(latest.c.request_id, MessageRow.parsed_text).join(MessageRow, MessageRow.id == latest.c.message_id)
+    )
+    found = {request_id: review_result(text or "") for request_id, text in rows}
+    return {request_id: result for request_id, result in found.items() if result}
 
 
 def _first_substantive_kinds(session: Session, ids: list[int]) -> dict[int, str]:
@@ -88,6 +111,7 @@ def csv_rows(found: list[AuthorityStats]) -> list[list[str]]:
                 s.authority, str(s.requests), str(s.replied), median, str(s.late.count), str(s.late.of),
                 str(s.overdue_now.count), str(s.overdue_now.of), str(s.withheld.count), str(s.withheld.of),
                 exemptions, str(s.reviews_requested), str(s.reviews_decided),
+                *(str(s.review_results.get(k, 0)) for k in ("upheld", "overturned", "partly")),
             ]
         )  # fmt: skip
     return rows

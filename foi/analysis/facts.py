@@ -233,3 +233,30 @@ def regulator(text: str) -> str | None:
     if re.search(r"information commissioner|\bICO\b|ico\.org\.uk", text, re.IGNORECASE):
         return "ICO"
     return None
+
+
+# What an internal review decided, read in this order (the first that matches wins). "Upheld" is ambiguous
+# on its own: upholding the *decision* is the authority's win, upholding *your complaint* the requester's.
+_COMPLAINT = r"(?:your |the )?(?:complaint|appeal|request for (?:an? )?(?:internal )?review)"
+_REVIEW_RESULTS = (
+    ("partly", re.compile(r"\b(?:partly|partially|in part)\s+(?:upheld|uphold)|\buph[eo]ld\w*\s+(?:\w+\s+){0,4}in part"
+                          r"|partially overturn", re.IGNORECASE)),
+    ("upheld", re.compile(rf"\b(?:(?:do|did|have|has|will) not|cannot|can't) uph[eo]ld\w* {_COMPLAINT}"
+                          rf"|{_COMPLAINT} (?:is|was|has) (?:been )?not (?:been )?upheld", re.IGNORECASE)),
+    ("overturned", re.compile(rf"\buph[eo]ld\w* {_COMPLAINT}|{_COMPLAINT} (?:is|was|has been) upheld"
+                              r"|\b(?:overturn(?:ed)?|revers(?:e|ed|ing))\b"
+                              r"|(?:original |initial )?(?:decision|response) (?:is|was|has been) not upheld"
+                              r"|(?:we|i) (?:will|shall) now (?:release|disclose|provide)"
+                              r"|should have been (?:released|disclosed|provided)", re.IGNORECASE)),
+    ("upheld", re.compile(r"\b(?:upheld|uphold(?:ing)?|(?:maintain|confirm)(?:ed|s)? (?:the|our) (?:original |"
+                          r"initial )?(?:decision|response|refusal))", re.IGNORECASE)),
+)  # fmt: skip
+
+
+def review_result(text: str) -> str | None:
+    """Return "partly", "overturned" or "upheld" (the original decision stands) for a review's outcome letter."""
+    head = text[:20000]
+    for result, pattern in _REVIEW_RESULTS:
+        if pattern.search(head):
+            return result
+    return None

@@ -65,3 +65,25 @@ def test_bodies_with_most_requests_first_and_none_without_requests():
     )
     assert [(s.authority, s.requests) for s in found] == [("A", 2), ("B", 1)]
     assert found[1].median_working_days is None and found[1].late == Share(0, 0)
+
+
+def test_a_reviews_outcome_is_read_from_its_letter_and_counted():
+    from foi.analysis.facts import review_result
+
+    letters = {
+        "Having looked again at the request, I have decided to uphold the original decision.": "upheld",
+        "I do not uphold your complaint: the exemption was correctly applied.": "upheld",
+        "I have upheld your complaint, and the information is now enclosed.": "overturned",
+        "The original response is overturned; we will now release the report.": "overturned",
+        "I have partially upheld your request for review: part 2 is released.": "partly",
+        "I have now completed my review. The reasons are set out below.": None,
+    }
+    assert {text: review_result(text) for text in letters} == letters
+    reviewed = [
+        Record("B", "foia", "review_answered", D(2026, 1, 5), D(2026, 1, 9), D(2026, 2, 2),
+               review_requested_on=D(2026, 1, 12), review_decided_on=D(2026, 2, 1), review_result=result)
+        for result in ("upheld", "upheld", "overturned", None)
+    ]  # fmt: skip
+    stats = for_authority("B", reviewed, TODAY)
+    assert (stats.reviews_requested, stats.reviews_decided) == (4, 4)
+    assert stats.review_results == {"upheld": 2, "overturned": 1}
