@@ -129,9 +129,15 @@ def _queue(session, project, mailbox, settings) -> None:  # type: ignore[no-unty
         queued = batches.queue(session, project, mailbox, wiring.now(), wiring.batch_settings(settings))
     except batches.BatchRefused as exc:
         fail(str(exc))
+    assert queued.first_at is not None and queued.last_at is not None
+    last = (
+        f"{queued.last_at:%H:%M}"
+        if queued.last_at.date() == queued.first_at.date()
+        else f"{queued.last_at:%d %b %H:%M}"
+    )
     print(
-        f"queued {queued.queued} letters: the first goes at {queued.first_at:%H:%M} UTC, the last at "
-        f"{queued.last_at:%d %b %H:%M} UTC; take them back before then with `foibot batch revoke {project.id}`"
+        f"queued {queued.queued} letters: the first goes at {queued.first_at:%H:%M} UTC, the last at {last} UTC; "
+        f"take them back before then with `foibot batch revoke {project.id}`"
     )
 
 
