@@ -257,7 +257,8 @@ def send_queued(
     settings = _settings()
     db = _ready(lambda: wiring.database(settings))
     sender = _ready(lambda: wiring.sender(settings, db))
-    email_channel.deliver(db, wiring.mailbox(settings), wiring.now())  # requesters told by email
+    mailbox = _ready(lambda: wiring.mailbox(settings))
+    email_channel.deliver(db, mailbox, wiring.now())  # requesters told by email, then sent in this pass
     try:
         report = sender.run_once(limit)
     except AuthenticationFailure as exc:
