@@ -151,36 +151,35 @@ async def deliver_notices(bot, service: BotService) -> int:  # type: ignore[no-u
     return told
 
 
-async def deliver_prompts(bot, service: BotService) -> int:  # type: ignore[no-untyped-def]
-    """Send every follow-up prompt due now, once; return how many were sent."""
-    prompts = await asyncio.to_thread(service.take_prompts)
+async def _deliver(bot, taken, chat_of, told, failed, what: str) -> int:  # type: ignore[no-untyped-def]
+    """Send each (item, screen); mark it told once Telegram accepted it, give it back if not."""
     sent = 0
-    for due, screen in prompts:
+    for item, screen in taken:
         try:
-            await send_screens_with(bot, due.telegram_id, [screen])
+            await send_screens_with(bot, chat_of(item), [screen])
         except TelegramError:
-            log.exception("could not send prompt %s; it will be tried again", due.prompt.kind)
-            await asyncio.to_thread(service.prompt_failed, due)
+            log.exception("could not send %s to user %s; it will be tried again", what, chat_of(item))
+            await asyncio.to_thread(failed, item)
             continue
-        await asyncio.to_thread(service.prompt_told, due)
+        await asyncio.to_thread(told, item)
         sent += 1
     return sent
+
+
+async def deliver_prompts(bot, service: BotService) -> int:  # type: ignore[no-untyped-def]
+    """Send every follow-up prompt due now, once; return how many were sent."""
+    taken = await asyncio.to_thread(service.take_prompts)
+    return await _deliver(
+        bot, taken, lambda due: due.telegram_id, service.prompt_told, service.prompt_failed, "a prompt"
+    )
 
 
 async def deliver_digests(bot, service: BotService) -> int:  # type: ignore[no-untyped-def]
     """Send every digest due now; return how many were sent."""
-    due = await asyncio.to_thread(service.take_digests)
-    sent = 0
-    for digest, screen in due:
-        try:
-            await send_screens_with(bot, digest.telegram_id, [screen])
-        except TelegramError:
-            log.exception("could not send a digest to user %s; it will be tried again", digest.telegram_id)
-            await asyncio.to_thread(service.digest_failed, digest)
-            continue
-        await asyncio.to_thread(service.digest_told, digest)
-        sent += 1
-    return sent
+    taken = await asyncio.to_thread(service.take_digests)
+    return await _deliver(
+        bot, taken, lambda digest: digest.telegram_id, service.digest_told, service.digest_failed, "a digest"
+    )
 
 
 class EachUserInOrder(BaseUpdateProcessor):

@@ -58,37 +58,33 @@ def _review_results(session: Session, ids: list[int]) -> dict[int, str]:
     """What each decided review concluded, read from the latest review outcome letter."""
     if not ids:
         return {}
-    kind = func.coalesce(MessageRow.classification_by_user, MessageRow.classification)
-    latest = (
-        select(MessageLink.request_id, func.max(MessageRow.id).label("message_id"))
+    rows = session.execute(_one_message_each(ids, func.max, MessageRow.parsed_text, _KIND == "review_outcome"))
+    found = {request_id: review_result(text or "") for request_id, text in rows}
+    return {request_id: result for request_id, result in found.items() if result}
+
+
+_KIND = func.coalesce(MessageRow.classification_by_user, MessageRow.classification)  # the user's word wins
+
+
+def _one_message_each(ids: list[int], pick, column, *conditions):  # type: ignore[no-untyped-def]
+    """SELECT (request id, column) of one attached message per request: the first or latest meeting the conditions."""
+    chosen = (
+        select(MessageLink.request_id, pick(MessageRow.id).label("message_id"))
         .join(MessageRow, MessageRow.id == MessageLink.message_id)
-        .where(MessageLink.request_id.in_(ids), MessageLink.status == "attached", kind == "review_outcome")
+        .where(MessageLink.request_id.in_(ids), MessageLink.status == "attached", *conditions)
         .group_by(MessageLink.request_id)
         .subquery()
     )
-    rows = session.execute(
-        select(latest.c.request_id, MessageRow.parsed_text).join(MessageRow, MessageRow.id == latest.c.message_id)
-    )
-    found = {request_id: review_result(text or "") for request_id, text in rows}
-    return {request_id: result for request_id, result in found.items() if result}
+    return select(chosen.c.request_id, column).join(MessageRow, MessageRow.id == chosen.c.message_id)
 
 
 def _first_substantive_kinds(session: Session, ids: list[int]) -> dict[int, str]:
     """The kind of each request's first substantive reply (the user's correction wins)."""
     if not ids:
         return {}
-    kind = func.coalesce(MessageRow.classification_by_user, MessageRow.classification)
-    first = (
-        select(MessageLink.request_id, func.min(MessageRow.id).label("message_id"))
-        .join(MessageRow, MessageRow.id == MessageLink.message_id)
-        .where(
-            MessageLink.request_id.in_(ids), MessageLink.status == "attached", MessageRow.direction == "in",
-            kind.in_(SUBSTANTIVE),
-        )
-        .group_by(MessageLink.request_id)
-        .subquery()
-    )  # fmt: skip
-    rows = session.execute(select(first.c.request_id, kind).join(MessageRow, MessageRow.id == first.c.message_id))
+    rows = session.execute(
+        _one_message_each(ids, func.min, _KIND, MessageRow.direction == "in", _KIND.in_(SUBSTANTIVE))
+    )
     return {request_id: value for request_id, value in rows}
 
 
