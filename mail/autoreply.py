@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from foi.analysis.cues import Cue, fold
 from foi.correspondence import Label
 from mail.parse import ParsedMessage
 
@@ -21,16 +22,15 @@ _FAILURE_SUBJECT = re.compile(
     r"could not be delivered|message not delivered|mail system error|nondeliverable",
     re.IGNORECASE,
 )
-_DELAY = re.compile(
+_DELAY = Cue.of(
     r"\(delay\)|delayed mail|delivery delayed|has been delayed|will retry|will continue to try|"
-    r"has not yet been delivered|not been delivered yet|action:\s*delayed|warning: message .* delayed",
-    re.IGNORECASE,
+    r"has not yet been delivered|not been delivered yet|action:\s*delayed|warning: message .* delayed"
 )
-_PERMANENT_BODY = re.compile(
+_FAILED_STATUS = Cue.of(r"action:\s*failed|status:\s*5\.")
+_PERMANENT_BODY = Cue.of(
     r"permanent error|permanent failure|action:\s*failed|status:\s*5\.\d+\.\d+|"
     r"could not be delivered|failed recipients|delivery to the following recipients failed|"
-    r"user unknown|no such user|unrouteable address|address rejected|mailbox unavailable",
-    re.IGNORECASE,
+    r"user unknown|no such user|unrouteable address|address rejected|mailbox unavailable"
 )
 _DAEMON = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.IGNORECASE)
 _OUT_OF_OFFICE = re.compile(
@@ -47,25 +47,46 @@ def _has_failure_report(message: ParsedMessage) -> bool:
     )
 
 
-def _status_text(message: ParsedMessage) -> str:
-    reports = [a.text or "" for a in message.attachments if a.content_type == "message/delivery-status"]
-    return "\n".join(reports) + "\n" + message.text[:5000]
+class _Reading:
+    """The texts the tests below read, each built (and lower-cased, for the cue literals) once per message."""
+
+    def __init__(self, message: ParsedMessage) -> None:
+        reports = [a.text or "" for a in message.attachments if a.content_type == "message/delivery-status"]
+        self.status = "\n".join(reports) + "\n" + message.text[:5000]
+        self.status_folded = fold(self.status)
+        self.subject = message.subject
+        self.subject_folded = fold(message.subject)
+        self._delay: bool | None = None
+
+    def delay_notice(self) -> bool:
+        if self._delay is None:
+            said = _DELAY.search(self.subject, self.subject_folded) or _DELAY.search(self.status, self.status_folded)
+            self._delay = bool(said) and not (
+                _FAILED_STATUS.search(self.subject, self.subject_folded)
+                or _FAILED_STATUS.search(self.status, self.status_folded)
+            )
+        return self._delay
 
 
 def is_delay_notice(message: ParsedMessage) -> bool:
     """Return True for "delivery delayed, will retry" notices, which are not bounces."""
-    text = f"{message.subject}\n{_status_text(message)}"
-    return bool(_DELAY.search(text)) and not re.search(r"action:\s*failed|status:\s*5\.", text, re.IGNORECASE)
+    return _Reading(message).delay_notice()
 
 
 def is_bounce(message: ParsedMessage) -> bool:
     """Return True when the message reports a permanent delivery failure."""
-    if is_delay_notice(message):
-        return False
+    return _is_bounce(message, _Reading(message))
+
+
+def _is_bounce(message: ParsedMessage, reading: _Reading) -> bool:
     failure_headers = "x-failed-recipients" in message.headers
     from_daemon = bool(message.from_address and _DAEMON.match(message.from_address))
     subject_says = bool(_FAILURE_SUBJECT.search(message.subject))
-    body_says = bool(_PERMANENT_BODY.search(_status_text(message)))
+    if not (subject_says or failure_headers or _has_failure_report(message)):
+        return False  # nothing says it failed: the body is not read
+    if reading.delay_notice():
+        return False
+    body_says = bool(_PERMANENT_BODY.search(reading.status, reading.status_folded))
     if _has_failure_report(message) and body_says:
         return True
     if failure_headers and (body_says or subject_says or from_daemon):
@@ -75,6 +96,10 @@ def is_bounce(message: ParsedMessage) -> bool:
 
 def is_auto_reply(message: ParsedMessage) -> bool:
     """Return True for out-of-office and other automatic replies (and delay notices)."""
+    return _is_auto_reply(message, _Reading(message))
+
+
+def _is_auto_reply(message: ParsedMessage, reading: _Reading) -> bool:
     auto_submitted = (message.header("auto-submitted") or "").strip().lower()
     if auto_submitted and auto_submitted != "no":
         return True
@@ -88,13 +113,14 @@ def is_auto_reply(message: ParsedMessage) -> bool:
         return True
     if message.return_path is not None and message.return_path.strip() in ("<>", ""):
         return True
-    return bool(_OUT_OF_OFFICE.search(message.subject)) or is_delay_notice(message)
+    return bool(_OUT_OF_OFFICE.search(message.subject)) or reading.delay_notice()
 
 
 def label_for(message: ParsedMessage) -> str | None:
     """Return "bounce", "auto_reply" or None (a person's message)."""
-    if is_bounce(message):
+    reading = _Reading(message)
+    if _is_bounce(message, reading):
         return BOUNCE
-    if is_auto_reply(message):
+    if _is_auto_reply(message, reading):
         return AUTO_REPLY
     return None

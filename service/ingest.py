@@ -125,8 +125,9 @@ class InboxProcessor:
                 claimed = inbox.claim_pending(session, self.worker, self.clock(), self.lease, batch)
             if not claimed:
                 return done
-            for item, parsed in zip(claimed, self._parse_all([item.raw for item in claimed]), strict=True):
-                done.append(self._notify(self._finish(item.message_id, parsed)))
+            parsed_all = self._parse_all([item.raw for item in claimed])
+            for result in self._finish_batch([item.message_id for item in claimed], parsed_all):
+                done.append(self._notify(result))
 
     def process(self, message_id: int) -> Processed:
         """Parse, label and match one stored message (again); failures are kept on the message.
@@ -167,6 +168,46 @@ class InboxProcessor:
         log.error("message %s set aside after %s failed attempts: see `foibot held`", message_id, MAX_ATTEMPTS)
         return Processed(message_id, inbox.SET_ASIDE, None, error="set aside")
 
+    def _finish_batch(self, message_ids: list[int], parsed_all: list[ParsedMessage | BaseException]) -> list[Processed]:
+        """Apply a claimed batch in one transaction; if any message in it fails, each one on its own.
+
+        Everything is read first, without the write lock (matching, the analysis);
+        the writes of the whole batch then share one commit. A message held for
+        want of a match is matched again inside the write, after its neighbours:
+        one of them may have taught the authority's reference it carries.
+        """
+        done: dict[int, Processed] = {}
+        batch = [(m, p) for m, p in zip(message_ids, parsed_all, strict=True) if not isinstance(p, BaseException)]
+        if len(batch) > 1:
+            try:
+                done = {result.message_id: result for result in self._apply_batch(batch)}
+            except Exception:
+                log.warning("a batch of %s messages failed together; processing them one by one", len(batch))
+        return [done.get(m) or self._finish(m, p) for m, p in zip(message_ids, parsed_all, strict=True)]
+
+    def _apply_batch(self, batch: list[tuple[int, ParsedMessage]]) -> list[Processed]:
+        with self.database.unit_of_work() as session:
+            matched = [self._prepare_in(session, parsed) for _, parsed in batch]
+            _loaded = inbox.load_requests(session, {m.request_id for p in matched for m in p.matches})
+            prepared_all = [self._read(session, parsed, m) for (_, parsed), m in zip(batch, matched, strict=True)]
+            session.rollback()
+        with self.database.unit_of_work() as session:
+            query = select(MessageRow).options(defer(MessageRow.raw)).where(MessageRow.id.in_([m for m, _ in batch]))
+            rows = {row.id: row for row in session.scalars(query)}
+            _loaded = inbox.load_requests(session, {m.request_id for p in prepared_all for m in p.matches})
+            results = []
+            attached_before = False
+            for (message_id, parsed), prepared in zip(batch, prepared_all, strict=True):
+                if attached_before and not any(m.status == ATTACHED for m in prepared.matches):
+                    session.flush()
+                    prepared = self._read(session, parsed, self._prepare_in(session, parsed))
+                row = rows[message_id]
+                row.claimed_until = row.claimed_by = None
+                result = self._apply(session, row, parsed, prepared)
+                attached_before = attached_before or result.state == inbox.MATCHED
+                results.append(result)
+        return results
+
     def _finish(self, message_id: int, parsed: ParsedMessage | BaseException) -> Processed:
         try:
             if isinstance(parsed, BaseException):
@@ -201,35 +242,42 @@ class InboxProcessor:
 
     def _prepare(self, parsed: ParsedMessage) -> Prepared:
         """Label, authenticate, match and read the message, in a read-only session."""
+        with self.database.unit_of_work() as session:
+            prepared = self._read(session, parsed, self._prepare_in(session, parsed))
+            session.rollback()  # nothing to write
+        return prepared
+
+    def _prepare_in(self, session: Session, parsed: ParsedMessage) -> Prepared:
+        """Label, authenticate, match and read the message with ``session``, writing nothing."""
         label = label_for(parsed)
         authentication = read_authentication(parsed.headers, self.authserv_id)
-        with self.database.unit_of_work() as session:
-            if self.mailbox is not None:
-                instruction = instructions.find(session, parsed, authentication.failed)
-                if instruction is not None:
-                    session.rollback()
-                    return Prepared(label, False, "", [], {}, instruction=instruction)
-            forwarded, requester = self._forwarded(session, parsed, label)
-            if forwarded is not None:
-                # The letter inside is matched as the authority's own (its sender must still be theirs),
-                # and only to the forwarding requester's requests.
-                label = label_for(forwarded)
-                owners = inbox.SqlMatchLookup(session)
-                found = match(forwarded, owners, label, None)
-                mine = owners.owners_of([m.request_id for m in found])
-                matches = [replace(m, reason="forwarded") for m in found if mine.get(m.request_id) == requester]
-            else:
-                matches = match(parsed, inbox.SqlMatchLookup(session), label, authentication)
-            letter = forwarded or parsed
-            analyses = {}
-            for found_match in matches:
-                if found_match.status == ATTACHED:
-                    request = session.get(FoiRequestRow, found_match.request_id)
-                    assert request is not None
-                    analyses[found_match.request_id] = analyse_reply(questions_of(request), letter, label)
-            session.rollback()  # nothing to write
+        if self.mailbox is not None:
+            instruction = instructions.find(session, parsed, authentication.failed)
+            if instruction is not None:
+                return Prepared(label, False, "", [], {}, instruction=instruction)
+        forwarded, requester = self._forwarded(session, parsed, label)
+        if forwarded is not None:
+            # The letter inside is matched as the authority's own (its sender must still be theirs),
+            # and only to the forwarding requester's requests.
+            label = label_for(forwarded)
+            owners = inbox.SqlMatchLookup(session)
+            found = match(forwarded, owners, label, None)
+            mine = owners.owners_of([m.request_id for m in found])
+            matches = [replace(m, reason="forwarded") for m in found if mine.get(m.request_id) == requester]
+        else:
+            matches = match(parsed, inbox.SqlMatchLookup(session), label, authentication)
         failed = authentication.failed and forwarded is None
-        return Prepared(label, failed, authentication.detail, matches, analyses, forwarded)
+        return Prepared(label, failed, authentication.detail, matches, {}, forwarded)
+
+    def _read(self, session: Session, parsed: ParsedMessage, prepared: Prepared) -> Prepared:
+        """Add the analysis of the letter against each request it is attached to."""
+        letter = prepared.forwarded or parsed
+        for found in prepared.matches:
+            if found.status == ATTACHED:
+                request = session.get(FoiRequestRow, found.request_id)
+                assert request is not None
+                prepared.analyses[found.request_id] = analyse_reply(questions_of(request), letter, prepared.label)
+        return prepared
 
     def _forwarded(
         self, session: Session, parsed: ParsedMessage, label: str | None

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from foi.correspondence import MessageState
 from foi.lifecycle import OPEN
@@ -350,6 +350,14 @@ def learn_authority_refs(
         known.add(normalized)
         added.append(printed)
     return added
+
+
+def load_requests(session: Session, request_ids: set[int]) -> list[FoiRequestRow]:
+    """Load these requests and their questions in two queries; while the caller holds the list, ``get`` is free."""
+    if not request_ids:
+        return []
+    query = select(FoiRequestRow).options(selectinload(FoiRequestRow.parts)).where(FoiRequestRow.id.in_(request_ids))
+    return list(session.scalars(query))
 
 
 def held_messages(session: Session, limit: int = 100) -> list[MessageRow]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from foi.analysis.text import DATE, DATE_BODY, DATE_NO_YEAR_BODY, MONTHS, clean, parse_date
 
@@ -112,9 +113,10 @@ _LABELS = {
 _REF_LABEL = re.compile(r"\b(?:our|your|case|foi|request)?\s*ref(?:erence)?\b", re.IGNORECASE)
 
 
-def _lines(text: str) -> list[str]:
+@lru_cache(maxsize=8)  # each reading of a letter asks for its lines several times
+def _lines(text: str) -> tuple[str, ...]:
     # str.strip, not a regex: "[\s*_|]+$" would retry every position of a long blank run (quadratic).
-    return [clean(line).strip().lstrip("*_>|•·- \t").rstrip("*_| \t") for line in text.splitlines()[:400]]
+    return tuple(clean(line).strip().lstrip("*_>|•·- \t").rstrip("*_| \t") for line in text.splitlines()[:400])
 
 
 def labelled_dates(text: str) -> dict[str, dt.date]:

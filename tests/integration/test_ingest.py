@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from mail.compose import Mailbox
+from mail.parse import parse_message
 from service import outgoing
 from service.directory import import_directory
 from service.ingest import InboxProcessor, assign
-from storage import outbox
+from storage import inbox, outbox
 from storage.models import AuthorityReference, FoiRequestRow, MessageLink, MessageRow, TimelineEvent
 from tests.factories import MovableClock, make_draft
 from tests.mail_fixtures import FIXTURES, crlf, with_reference
@@ -222,3 +223,43 @@ def test_a_failure_while_processing_keeps_the_raw_message_for_triage(database, c
         message = session.get(MessageRow, result.message_id)
         assert message.raw == raw and message.state == "failed"
         assert any("parser bug" in note for note in message.parse_notes)
+
+
+def store(database, clock, *raws):
+    with database.unit_of_work() as session:
+        return [inbox.store_raw(session, raw, None, clock()).message_id for raw in raws]
+
+
+def test_a_batch_is_read_in_order_a_reference_taught_by_one_letter_matches_the_next(database, processor, clock):
+    """Stored together and processed as one batch, the second letter carries only what the first taught."""
+    request_id, _, our_id = sent_request(database, clock, email="foi@council.gov.uk")
+    ack, later = store(
+        database, clock,
+        reply(subject="Acknowledgement", body="We received your request.\n\nOur ref: 7345123",
+              headers=f"In-Reply-To: {our_id}"),
+        reply(subject="Response to FOI request 7345123", sender="records@council.gov.uk",
+              body="Please find our response below."),
+    )  # fmt: skip
+    done = processor.process_pending()
+    assert [(r.message_id, r.state) for r in done] == [(ack, "matched"), (later, "matched")]
+    assert links(database, later) == [(request_id, "authority_reference", "attached")]
+
+
+def test_a_message_that_fails_in_a_batch_leaves_its_neighbours_processed(database, clock):
+    _, reference, _ = sent_request(database, clock, email="foi@council.gov.uk")
+
+    def parser(raw, max_bytes):
+        parsed = parse_message(raw, max_bytes)
+        if b"poison" in raw:
+            parsed.text = None  # reading the letter fails on this one only
+        return parsed
+
+    ids = store(
+        database, clock,
+        *[reply(subject=f"Re: [{reference}] {word}", body=f"Answer {word}.") for word in ("one", "poison", "three")],
+    )  # fmt: skip
+    done = InboxProcessor(database, clock, parser=parser).process_pending()
+    assert [(r.message_id, r.state) for r in done] == [(ids[0], "matched"), (ids[1], "failed"), (ids[2], "matched")]
+    with database.unit_of_work() as session:
+        assert session.get(MessageRow, ids[1]).raw is not None
+        assert links(database, ids[1]) == []
