@@ -246,7 +246,7 @@ class FollowUpSteps:
         request = self.own_request(int(request_id))
         if request is None:
             return [Screen("That request is not yours or no longer exists.")]
-        request.snoozed_until = self.now.astimezone(deadlines.LONDON).date() + dt.timedelta(days=7)
+        followups.snooze(request, self.now.astimezone(deadlines.LONDON).date())
         return [
             Screen(f"💤 No reminders about {esc(request.reference)} until {views.short_date(request.snoozed_until)}.")
         ]
@@ -255,7 +255,7 @@ class FollowUpSteps:
         request = self.own_request(int(request_id))
         if request is None:
             return [Screen("That request is not yours or no longer exists.")]
-        request.reminders_off = True
+        followups.stop_reminders(request)
         return [Screen(f"🔕 No more reminders about {esc(request.reference)}. Its page still shows the deadlines.")]
 
     def _suggested(self, message_id: str, request_id: str) -> tuple[MessageLink, FoiRequestRow] | None:

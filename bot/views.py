@@ -8,10 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.screens import Button, Screen, esc
+from foi.actions import Action, open_actions
 from foi.deadlines import is_overdue
 from foi.laws import law_for
-from foi.lifecycle import Event, Status, can
+from foi.lifecycle import Status
 from mail.parse import DEFAULT_MAX_BYTES, Parser, parse_message, safe_filename
+from service import correspondence, request_view
 from storage.models import Attachment, FoiRequestRow, MessageLink, MessageRow, TimelineEvent, User
 
 WELCOME = (
@@ -54,6 +56,7 @@ HELP = (
     "project or tag; as CSV or a calendar of deadlines.\n"
     "/batch — one request to many bodies, each with its own reference and deadlines; /batches lists them.\n"
     "/drafts — requests you started but have not sent.\n"
+    "/dashboard — a one-time link to all your requests in a web browser (where the operator has it on).\n"
     "/settings — your name.\n"
     "/cancel — stop what you are doing (a draft is kept).\n\n"
     "<b>Deadlines.</b> A body must answer within 20 working days of receiving your request "
@@ -164,26 +167,25 @@ def request_page(session: Session, request: FoiRequestRow, today: dt.date) -> li
 
 
 def _actions(request: FoiRequestRow, law, today: dt.date) -> list[list[Button]]:  # type: ignore[no-untyped-def]
-    """Return the buttons for what can be done with the request now."""
+    """Return the buttons for what can be done with the request now (foi/actions.py decides which)."""
     rid = request.id
-    rows: list[list[Button]] = []
-    waiting = request.status in ("sent", "acknowledged", "extended")
-    if request.status == "undelivered":
-        rows.append([("✏️ Correct the address and resend", f"ca:{rid}")])
-    if waiting and is_overdue(request.reply_due_lenient_on or request.reply_due_on, today):
-        rows.append([("✍️ Draft a chaser", f"ch:{rid}")])
-        if law.is_scottish:
-            rows.append([("✍️ Require a review (no reply)", f"cs:{rid}")])
-    if request.status in ("answered", "partly_answered", "refused", "not_held"):
-        rows.append([(f"🔁 Ask for an {law.review_name}", f"rv:{rid}")])
-    late = waiting and is_overdue(request.very_overdue_on, today)
-    if request.status in ("review_requested", "review_answered") or (late and not law.is_scottish):
-        rows.append([("📄 Complaint pack", f"cp:{rid}")])
-    if request.status not in ("draft", "closed", "withdrawn"):
-        reminders = ("🔕 Stop reminding me", f"so:{rid}") if not request.reminders_off else None
-        rows.append([b for b in (("💤 Snooze a week", f"sz:{rid}"), reminders) if b])
-    if can(request.status, Event.WITHDRAW) and request.status != "draft":
-        rows.append([("↩️ Withdraw", f"wd:{rid}")])
+    buttons: dict[Action, Button] = {
+        Action.CORRECT_ADDRESS: ("✏️ Correct the address and resend", f"ca:{rid}"),
+        Action.CHASER: ("✍️ Draft a chaser", f"ch:{rid}"),
+        Action.REQUIRE_REVIEW: ("✍️ Require a review (no reply)", f"cs:{rid}"),
+        Action.REVIEW: (f"🔁 Ask for an {law.review_name}", f"rv:{rid}"),
+        Action.COMPLAINT_PACK: ("📄 Complaint pack", f"cp:{rid}"),
+        Action.SNOOZE: ("💤 Snooze a week", f"sz:{rid}"),
+        Action.STOP_REMINDERS: ("🔕 Stop reminding me", f"so:{rid}"),
+        Action.WITHDRAW: ("↩️ Withdraw", f"wd:{rid}"),
+    }
+    found = open_actions(request_view.situation_of(request), law, today)
+    rows = [[buttons[a]] for a in found if a not in (Action.SNOOZE, Action.STOP_REMINDERS, Action.WITHDRAW)]
+    quiet = [buttons[a] for a in found if a in (Action.SNOOZE, Action.STOP_REMINDERS)]
+    if quiet:
+        rows.append(quiet)
+    if Action.WITHDRAW in found:
+        rows.append([buttons[Action.WITHDRAW]])
     if request.status != "draft":
         rows.append([("🏷 Tags", f"tg:{rid}"), ("📁 Project", f"pj:{rid}"), ("📊 Body's record", f"st:{rid}")])
         rows.append([("🗂 All its emails (zip)", f"rz:{rid}")])
@@ -192,14 +194,7 @@ def _actions(request: FoiRequestRow, law, today: dt.date) -> list[list[Button]]:
 
 def own_message(session: Session, user: User, message_id: int) -> tuple[MessageRow, FoiRequestRow] | None:
     """Return the message and its request when the message is attached to a request of ``user``."""
-    row = session.execute(
-        select(MessageRow, FoiRequestRow)
-        .join(MessageLink, MessageLink.message_id == MessageRow.id)
-        .join(FoiRequestRow, FoiRequestRow.id == MessageLink.request_id)
-        .where(MessageRow.id == message_id, FoiRequestRow.owner_id == user.id, MessageLink.status == "attached")
-        .limit(1)
-    ).first()
-    return (row[0], row[1]) if row else None
+    return correspondence.own_message(session, user.id, message_id)
 
 
 def message_screens(
@@ -231,21 +226,13 @@ TELEGRAM_FILE_LIMIT = 50 * 1024 * 1024
 
 def attachment_screen(session: Session, user: User, attachment_id: int, parse: Parser = parse_message) -> Screen | None:
     """Return the attachment as a file to send, if it belongs to one of the user's messages."""
-    attachment = session.get(Attachment, attachment_id)
-    if attachment is None or own_message(session, user, attachment.message_id) is None:
-        return None
-    message = session.get(MessageRow, attachment.message_id)
-    assert message is not None and message.raw is not None
-    parsed = parse(message.raw, DEFAULT_MAX_BYTES)
-    found = next(
-        (a for a in parsed.attachments if a.sha256 == attachment.sha256),
-        None,
-    )
+    try:
+        found = correspondence.attachment_file(session, user.id, attachment_id, parse)
+    except correspondence.Unreadable as exc:
+        return Screen(esc(str(exc)))
     if found is None:
-        return Screen("I could not read that file back from the stored email.")
-    name = safe_filename(attachment.filename) or "attachment"
-    if found.size > TELEGRAM_FILE_LIMIT:
-        text = (found.text or "")[:3500]
-        return Screen(f"{esc(name)} is too large for Telegram ({_size(found.size)}). "
-                      f"Its text begins:\n\n{esc(text) or '(no text)'}")  # fmt: skip
-    return Screen(esc(name), document=(name, found.data))
+        return None
+    if len(found.data) > TELEGRAM_FILE_LIMIT:
+        return Screen(f"{esc(found.name)} is too large for Telegram ({_size(len(found.data))}). "
+                      f"Its text begins:\n\n{esc(found.text[:3500]) or '(no text)'}")  # fmt: skip
+    return Screen(esc(found.name), document=(found.name, found.data))

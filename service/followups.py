@@ -158,3 +158,17 @@ def record_complaint(session: Session, request: FoiRequestRow, now: dt.datetime)
     request.complaint_made_on = now.astimezone(deadlines.LONDON).date()
     transition(session, request, Event.COMPLAIN, now, f"complaint made to the {law_for(request.regime).regulator_name}")
     return True
+
+
+SNOOZE = dt.timedelta(days=7)
+
+
+def snooze(request: FoiRequestRow, today: dt.date) -> dt.date:
+    """No reminders about the request for a week; return the day they may come again."""
+    request.snoozed_until = today + SNOOZE
+    return request.snoozed_until
+
+
+def stop_reminders(request: FoiRequestRow) -> None:
+    """No more reminders about the request (its page still shows the deadlines)."""
+    request.reminders_off = True
