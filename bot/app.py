@@ -58,7 +58,9 @@ class BotService:
         limits: Limits | None = None,
         notice_lease: dt.timedelta = NOTICE_LEASE,
         batches: BatchSettings | None = None,
+        dashboard_url: str | None = None,
     ) -> None:
+        self.dashboard_url = dashboard_url  # the web dashboard's address; None when it is off
         self.database = database
         self.mailbox = mailbox
         self.clock = clock
@@ -80,7 +82,9 @@ class BotService:
             refusal = refusal_for_user(user, telegram_id, self.limits)
             if refusal:
                 return [Screen(esc(refusal))]
-            flow = Flow(session, user, self.mailbox, self.clock(), self.parse, self.limits, self.batches)
+            flow = Flow(
+                session, user, self.mailbox, self.clock(), self.parse, self.limits, self.batches, self.dashboard_url
+            )
             if kind == "command":
                 return flow.command(value)
             if kind == "button":
@@ -360,7 +364,13 @@ def build_application(
 async def register_commands(application: Application) -> None:
     """Publish the command list shown in Telegram's menu (setMyCommands)."""
     try:
-        await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS.items()])
+        service = application.bot_data.get("service")
+        shown = {
+            name: text
+            for name, text in COMMANDS.items()
+            if name != "dashboard" or getattr(service, "dashboard_url", None)  # only where the operator has it on
+        }
+        await application.bot.set_my_commands([BotCommand(name, text) for name, text in shown.items()])
     except TelegramError as exc:
         log.warning("could not register the command list: %s", exc)
 

@@ -33,7 +33,7 @@ from foi.questions import Question, parse_questions, sub_label
 from mail.compose import Mailbox
 from mail.errors import AddressError
 from mail.parse import Parser, parse_message
-from service import drafts, limits, outgoing
+from service import drafts, limits, outgoing, web_access
 from service.batches import BatchSettings
 from service.directory import add_authority, checked_address, find_authorities
 from service.limits import Limits
@@ -54,6 +54,7 @@ COMMANDS = {
     "drafts": "Requests you have not sent yet",
     "batch": "One request to many bodies",
     "batches": "Your batches and where they stand",
+    "dashboard": "A sign-in link to your requests on the web",
     "settings": "Your name",
     "cancel": "Stop what you are doing (drafts are kept)",
     "help": "How foibot works",
@@ -72,7 +73,9 @@ class Flow(FollowUpSteps, TrackingSteps):
         parse: Parser = parse_message,
         limits: Limits | None = None,
         batches: BatchSettings | None = None,
+        dashboard_url: str | None = None,
     ) -> None:
+        self.dashboard_url = dashboard_url
         self.session = session
         self.user = user
         self.mailbox = mailbox
@@ -122,11 +125,24 @@ class Flow(FollowUpSteps, TrackingSteps):
             "requests": lambda: self.requests_page(0),
             "drafts": self.cmd_drafts,
             "cancel": self.cmd_cancel,
+            "dashboard": self.cmd_dashboard,
             **self.tracking_commands(),
         }.get(name)
         if handler is None:
             return [Screen(f"I don't know /{esc(name)}. " + views.COMMAND_LIST)]
         return handler()
+
+    def cmd_dashboard(self) -> list[Screen]:
+        if not self.dashboard_url:
+            return [Screen("The web dashboard is not switched on here (the operator sets WEB_PORT).")]
+        token = web_access.new_sign_in(self.session, self.user, self.now)
+        minutes = int(web_access.SIGN_IN_LIFETIME.total_seconds() // 60)
+        return [
+            Screen(
+                f"Your sign-in link — it works once, in the next {minutes} minutes, and only for you:\n"
+                f"{esc(self.dashboard_url)}/sign-in/{token}\n\nDo not forward it. Send /dashboard again for a new one."
+            )
+        ]
 
     def text(self, text: str) -> list[Screen]:
         handler: Callable[[str], list[Screen]] | None = {

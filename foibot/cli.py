@@ -42,6 +42,7 @@ class Part(StrEnum):
     WATCH = "watch"
     PROCESS = "process"
     SEND = "send"
+    WEB = "web"
 
 
 class LawName(StrEnum):
@@ -584,7 +585,7 @@ def timeline(reference: Annotated[str, typer.Argument(help="our reference, e.g. 
 def run(
     only: Annotated[Part | None, typer.Option(help="run one part only", case_sensitive=False)] = None,
 ) -> None:
-    """Run the bot, the IMAP watcher, the inbox processor and the outbox sender in one process (or one part)."""
+    """Run the bot, the IMAP watcher, the inbox processor, the outbox sender and (with WEB_PORT) the web dashboard."""
     from foibot import runner
 
     settings = _settings()
@@ -668,6 +669,9 @@ def _register_tracking() -> None:
     app.add_typer(cli_tracking.requests_app, name="requests")
     app.add_typer(cli_tracking.export_app, name="export")
     app.add_typer(cli_tracking.stats_app, name="stats")
+    from foibot import cli_web
+
+    app.add_typer(cli_web.web_app, name="web")
 
 
 _register_tracking()

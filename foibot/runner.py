@@ -27,12 +27,13 @@ from storage.wakeups import INBOX, NOTICES, Wakeups
 
 log = logging.getLogger("foibot")
 
-PARTS = ("bot", "watch", "process", "send")
+PARTS = ("bot", "watch", "process", "send")  # and "web" when WEB_PORT is set
 REQUIRED = {
     "send": ("mail_address", "smtp_host"),
     "watch": ("imap_host", "imap_username", "imap_password"),
     "process": (),
     "bot": ("telegram_bot_token", "mail_address"),
+    "web": ("web_port", "mail_address"),
 }
 PROCESS_POLL_SECONDS = 5.0  # the processor's fallback when no wake-up comes
 
@@ -92,10 +93,26 @@ def _process_loop(settings: Settings, stop: threading.Event, wake: Wakeups) -> N
             waited += 0.5
 
 
+def _web_loop(settings: Settings, stop: threading.Event, wake: Wakeups) -> None:
+    """Serve the dashboard with uvicorn on this thread until ``stop``."""
+    import uvicorn
+
+    db = wiring.database(settings)
+    config = uvicorn.Config(
+        wiring.dashboard(settings, db), host=settings.web_host, port=settings.web_port or 0,
+        log_level="warning", access_log=False, proxy_headers=True, server_header=False,
+    )  # fmt: skip
+    server = uvicorn.Server(config)
+    threading.Thread(target=lambda: (stop.wait(), setattr(server, "should_exit", True)), daemon=True).start()
+    log.info("web dashboard on %s", settings.web_address())
+    server.run()
+    db.dispose()
+
+
 def run(settings: Settings, only: str | None) -> int:
     """Run the chosen parts until a signal; return the exit code."""
     logs.configure(settings)
-    parts = (only,) if only else PARTS
+    parts = (only,) if only else PARTS + (("web",) if settings.web_port else ())
     missing = missing_settings(settings, parts)
     if missing:
         print(
@@ -114,7 +131,7 @@ def run(settings: Settings, only: str | None) -> int:
     stop = threading.Event()
     wake = wiring.wakeups(settings)
     wake.listen([INBOX, NOTICES], stop)
-    loops = {"send": _send_loop, "watch": _watch_loop, "process": _process_loop}
+    loops = {"send": _send_loop, "watch": _watch_loop, "process": _process_loop, "web": _web_loop}
     threads = [
         threading.Thread(target=loops[part], args=(settings, stop, wake), name=f"foibot-{part}", daemon=True)
         for part in parts

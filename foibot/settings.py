@@ -88,6 +88,20 @@ class Settings(BaseSettings):
     send_gap_per_domain_seconds: float = Field(default=60.0, ge=0)
     send_gap_per_mailbox_seconds: float = Field(default=10.0, ge=0)
     telegram_allowed_users: str | None = Field(default=None, pattern=r"^[\d,\s]*$")
+    # The web dashboard: off unless WEB_PORT is set. WEB_BASE_URL is how browsers reach it (behind a proxy,
+    # its https:// address); sign-in links and calendar feeds are made with it.
+    web_host: str = "127.0.0.1"
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    web_base_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+
+    def web_address(self) -> str | None:
+        """Where the dashboard is reached, without a trailing slash; None when it is off."""
+        if self.web_base_url:
+            return self.web_base_url.rstrip("/")
+        if self.web_port is None:
+            return None
+        host = f"[{self.web_host}]" if ":" in self.web_host else self.web_host
+        return f"http://{host}:{self.web_port}"
 
     def allowed_users(self) -> frozenset[int] | None:
         """Return the Telegram ids allowed to use the bot, or None when everyone is."""

@@ -186,7 +186,17 @@ def bot_service(settings: Settings, db: Database):  # type: ignore[no-untyped-de
         limits=limits(settings),
         batches=batch_settings(settings),
         notice_lease=dt.timedelta(seconds=settings.notice_lease_seconds),
+        dashboard_url=settings.web_address(),
     )
+
+
+def dashboard(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
+    """Build the web dashboard's ASGI app for the settings."""
+    from web.app import Dashboard, create_app
+
+    address = settings.web_address()
+    assert address is not None
+    return create_app(Dashboard(db, mailbox(settings), now, address, parse=safe_parser(settings)))
 
 
 def bot_application(settings: Settings, db: Database, wakeups: Wakeups | None = None):  # type: ignore[no-untyped-def]

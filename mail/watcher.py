@@ -165,6 +165,8 @@ class MailboxWatcher:
                     last_uid = max(last_uid, batch[-1])
                     inbox.advance_cursor(session, account, folder, uidvalidity, last_uid)
                 self.process_pending()
+        with self.database.unit_of_work() as session:
+            inbox.record_contact(session, account, folder, self.clock())
         return stored
 
 

@@ -10,6 +10,7 @@ and pages — a journalist's thousand requests are never all loaded to show ten.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, func, or_, select
@@ -36,6 +37,7 @@ class Filter:
     tag: str | None = None
     authority: str | None = None  # part of a body's name, any case
     include_drafts: bool = False
+    text: str | None = None  # part of the title, our reference or the body's name, any case
 
     def describe(self) -> str:
         """A short line naming the filter, for list headings."""
@@ -48,6 +50,8 @@ class Filter:
             parts.append(f"body ~ {self.authority}")
         if self.due_before:
             parts.append(f"due before {self.due_before:%d %b %Y}")
+        if self.text:
+            parts.append(f"“{self.text}”")
         return ", ".join(parts) or "all"
 
 
@@ -98,7 +102,38 @@ def _conditions(wanted: Filter, today: dt.date) -> list[ColumnElement]:
         conditions.append(
             FoiRequestRow.authority_id.in_(select(AuthorityRow.id).where(func.lower(AuthorityRow.name).like(pattern)))
         )
+    if wanted.text and wanted.text.strip():
+        pattern = "%" + wanted.text.strip().lower().replace("\\", "").replace("%", "").replace("_", " ") + "%"
+        pattern = pattern.replace(" ", "%")
+        conditions.append(
+            or_(
+                func.lower(FoiRequestRow.title).like(pattern),
+                func.lower(FoiRequestRow.reference).like(pattern),
+                FoiRequestRow.authority_id.in_(
+                    select(AuthorityRow.id).where(func.lower(AuthorityRow.name).like(pattern))
+                ),
+            )
+        )
     return conditions
+
+
+# How a list may be sorted, by name; the next date (soonest first) unless asked otherwise.
+SORTS: dict[str, Callable[[], ColumnElement]] = {
+    "due": next_due_column,
+    "sent": lambda: FoiRequestRow.received_on,
+    "reference": lambda: FoiRequestRow.reference,
+    "title": lambda: func.lower(FoiRequestRow.title),
+    "status": lambda: FoiRequestRow.status,
+    "authority": lambda: (
+        select(func.lower(AuthorityRow.name)).where(AuthorityRow.id == FoiRequestRow.authority_id).scalar_subquery()
+    ),
+}
+
+
+def _order(sort: str, descending: bool) -> list[ColumnElement]:
+    column = SORTS.get(sort, next_due_column)()
+    direction = column.desc() if descending else column.asc()
+    return [column.is_(None), direction, FoiRequestRow.id.desc()]
 
 
 def normal_tag(tag: str) -> str:
@@ -125,6 +160,11 @@ class Listed:
     review_request_by: dt.date | None
     exemptions: tuple[str, ...] = ()
     parts_unanswered: tuple[str, ...] = ()
+    reply_kind: str | None = None  # what the latest reply was (foi.analysis kinds), if any came
+
+    def overdue_days(self, today: dt.date) -> int:
+        """Calendar days past the reply due date, while it is overdue."""
+        return (today - self.due_on).days if self.overdue and self.due_on else 0
 
 
 @dataclass
@@ -135,7 +175,15 @@ class Page:
     pages: int = 0
 
 
-def find(session: Session, wanted: Filter, today: dt.date, page: int = 0, per_page: int | None = PAGE_SIZE) -> Page:
+def find(
+    session: Session,
+    wanted: Filter,
+    today: dt.date,
+    page: int = 0,
+    per_page: int | None = PAGE_SIZE,
+    sort: str = "due",
+    descending: bool = False,
+) -> Page:
     """Return one page (or, with ``per_page`` None, all) of the requests ``wanted`` names, next date first."""
     conditions = _conditions(wanted, today)
     total = session.scalar(select(func.count(FoiRequestRow.id)).where(*conditions)) or 0
@@ -143,7 +191,6 @@ def find(session: Session, wanted: Filter, today: dt.date, page: int = 0, per_pa
         return Page()
     pages = 1 if per_page is None else (total + per_page - 1) // per_page
     page = max(0, min(page, pages - 1))
-    due = next_due_column()
     statement = (
         select(FoiRequestRow)
         .where(*conditions)
@@ -152,7 +199,7 @@ def find(session: Session, wanted: Filter, today: dt.date, page: int = 0, per_pa
             selectinload(FoiRequestRow.project),
             selectinload(FoiRequestRow.tag_rows),
         )
-        .order_by(due.is_(None), due, FoiRequestRow.id.desc())
+        .order_by(*_order(sort, descending))
     )
     if per_page is not None:
         statement = statement.offset(page * per_page).limit(per_page)
@@ -206,4 +253,5 @@ def _listed(request: FoiRequestRow, analysis: dict | None, today: dt.date) -> Li
         review_request_by=request.review_request_by,
         exemptions=tuple((analysis or {}).get("exemptions") or ()),
         parts_unanswered=tuple(label for label, _text, _status in unanswered_in(analysis)),
+        reply_kind=(analysis or {}).get("kind"),
     )

@@ -143,6 +143,18 @@ def start_epoch(session: Session, account: str, folder: str, uidvalidity: int) -
     return sync
 
 
+def record_contact(session: Session, account: str, folder: str, now: dt.datetime) -> None:
+    """Note that the watcher has just looked at the folder (the operator's health check reads it)."""
+    session.execute(
+        update(MailboxSync).where(MailboxSync.account == account, MailboxSync.folder == folder).values(checked_at=now)
+    )
+
+
+def last_contact(session: Session) -> dt.datetime | None:
+    """When the watcher last looked at any folder, or None if it never has."""
+    return session.scalar(select(func.max(MailboxSync.checked_at)))
+
+
 def advance_cursor(session: Session, account: str, folder: str, uidvalidity: int, last_uid: int) -> None:
     """Move the folder's cursor to ``last_uid`` within the current epoch."""
     sync = cursor(session, account, folder)

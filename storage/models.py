@@ -393,6 +393,45 @@ class EmailAction(Base):
     used_at: Mapped[dt.datetime | None]
 
 
+class WebSignIn(Base):
+    """A one-time sign-in link for the web dashboard (only the token's SHA-256 is kept)."""
+
+    __tablename__ = "web_sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie's token (as SHA-256) and the session's CSRF token."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+
+
+class CalendarFeed(Base):
+    """A private iCalendar feed URL of a filtered list; revoked, it answers nothing."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    query: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+
+
 class MailboxSync(Base):
     """How far the watcher has read a folder: the UID cursor within a UIDVALIDITY epoch."""
 
@@ -405,6 +444,7 @@ class MailboxSync(Base):
     uidvalidity: Mapped[int] = mapped_column(BigInteger)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(server_default=_now(), onupdate=_now())
+    checked_at: Mapped[dt.datetime | None]  # the watcher's last successful look at the folder (for /healthz)
 
 
 class MailboxUid(Base):

@@ -29,11 +29,12 @@ class RunningBot:
         webhook: dict | None = None,
         limits: Limits | None = None,
         parse: Parser = parse_message,
+        dashboard_url: str | None = None,
     ) -> None:
         self.server = server
         self.rate_limit = rate_limit
         self.webhook = webhook
-        self.service = BotService(database, MAILBOX, clock, limits=limits, parse=parse)
+        self.service = BotService(database, MAILBOX, clock, limits=limits, parse=parse, dashboard_url=dashboard_url)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._thread: threading.Thread | None = None

@@ -277,3 +277,48 @@ def test_four_processes_one_part_each_against_postgresql(tmp_path, bot_api, smtp
     for part, process in parts.items():
         assert process.returncode == 0, (part, outputs[part])
         assert "Traceback" not in outputs[part], (part, outputs[part])
+
+
+def test_foibot_run_serves_the_dashboard_beside_the_bot_and_stops_cleanly(tmp_path, bot_api, smtp_server, dovecot):
+    import http.cookiejar
+    import json
+    import re
+    import time
+    import urllib.request
+
+    from tests.servers.web import free_port
+
+    port = free_port()
+    env = run_env(tmp_path, bot_api, smtp_server, dovecot) | {"WEB_PORT": str(port)}
+    upgrade(env["DATABASE_URL"])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "foibot", "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        bot_api.wait_for(lambda c: c.method == "deleteWebhook", timeout=30)
+        chat = Chat(bot_api, 5006)
+        chat.say("/start")
+        chat.say("Grace Hopper")
+        link = re.search(rf"({re.escape(base)}/sign-in/\S+)", chat.say("/dashboard").text).group(1)
+        deadline = time.monotonic() + 20
+        while True:  # the watcher's first look at the inbox shows in the health report
+            health = json.loads(urllib.request.urlopen(f"{base}/healthz", timeout=5).read())
+            if health["watcher_last_contact"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        assert health["database"] == "ok" and health["watcher_last_contact"], health
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        page = opener.open(urllib.request.Request(link, data=b"", method="POST"), timeout=5).read().decode()
+        assert "Your requests" in page  # signed in, redirected to the list
+
+        printed = subprocess.run([sys.executable, "-m", "foibot", "web", "link", "--telegram-id", "5006"],
+                                 env=env, capture_output=True, text=True)  # fmt: skip
+        assert printed.returncode == 0 and printed.stdout.startswith(f"{base}/sign-in/"), printed.stderr
+        unknown = subprocess.run([sys.executable, "-m", "foibot", "web", "link", "--telegram-id", "1"],
+                                 env=env, capture_output=True, text=True)  # fmt: skip
+        assert unknown.returncode != 0 and "no user with Telegram id 1" in unknown.stderr
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=30)[0].decode()
+    assert process.returncode == 0, output
