@@ -35,10 +35,10 @@ from mail.errors import AddressError
 from mail.parse import Parser, parse_message
 from service import drafts, limits, outgoing, web_access
 from service.batches import BatchSettings
-from service.directory import add_authority, checked_address, find_authorities
+from service.directory import add_authority, checked_address, find_authorities, give_address
 from service.limits import Limits
 from storage.directory import NATIONS
-from storage.models import FoiRequestRow, User
+from storage.models import AuthorityRow, FoiRequestRow, User
 from storage.requests import questions_of
 
 MAX_TITLE = 150
@@ -150,6 +150,7 @@ class Flow(FollowUpSteps, TrackingSteps):
             "authority_query": self.on_authority_query,
             "authority_name": self.on_authority_name,
             "authority_email": self.on_authority_email,
+            "directory_email": self.on_directory_email,
             "authority_nation": self.on_authority_nation_text,
             "title": self.on_title,
             "question": self.on_question,
@@ -325,6 +326,16 @@ class Flow(FollowUpSteps, TrackingSteps):
             authority = drafts.choose_authority(self.session, draft, int(authority_id), self.user)
         except drafts.DraftRefused as refusal:
             return [Screen(f"{esc(str(refusal))} /new starts a request.")]
+        if not authority.foi_email:
+            # Listed (from WhatDoTheyKnow's directory, say) without an FOI address: the first writer finds it.
+            self.go("directory_email", authority=authority.id)
+            return [
+                Screen(
+                    f"I have <b>{esc(authority.name)}</b> in the directory but not its FOI email address. "
+                    "What is it? Their website usually lists it (look for “Freedom of Information”). "
+                    "I will check it and keep it for everyone."
+                )
+            ]
         self.go("title")
         law = law_for(draft.regime)
         return [
@@ -358,6 +369,19 @@ class Flow(FollowUpSteps, TrackingSteps):
         return [
             Screen("Where is it? (This decides the law: Scottish bodies answer under FOISA.)", views.nation_buttons())
         ]
+
+    def on_directory_email(self, text: str) -> list[Screen]:
+        draft = self.draft()
+        authority = self.session.get(AuthorityRow, int(self.conversation.get("authority") or 0))
+        if draft is None or authority is None or draft.authority_id != authority.id:
+            self.go("idle")
+            return [Screen("That choice is no longer open. /new starts a request.")]
+        if not authority.foi_email:
+            try:
+                give_address(self.session, authority, text)
+            except AddressError as exc:
+                return [Screen(f"I cannot use “{esc(text[:100])}”: {esc(str(exc))}. Type the FOI address again.")]
+        return self.on_pick_authority(str(authority.id))
 
     def on_authority_nation_text(self, text: str) -> list[Screen]:
         return [Screen("Please choose with one of the buttons:", views.nation_buttons())]

@@ -11,6 +11,7 @@ import json
 import sys
 from enum import StrEnum
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -277,30 +278,48 @@ app.add_typer(authorities_app, name="authorities")
 
 @authorities_app.command("import")
 def authorities_import(
-    file: Annotated[str, typer.Argument(help="a CSV file with a header row; see README for the columns")],
+    file: Annotated[
+        str, typer.Argument(help="a CSV file with a header row: ours, or WhatDoTheyKnow's all-authorities.csv")
+    ],
 ) -> None:
-    """Add or update public bodies from a CSV file (columns: name, foi_email, nation, regime, domains, tags)."""
+    """Add or update public bodies from a CSV file: ours (name, foi_email, nation, regime, domains, tags) or
+    WhatDoTheyKnow's (Name, Short name, URL name, Tags, …; bodies without an address are listed, and the first
+    user who writes to one is asked for it). Importing the same file again changes nothing."""
     import csv
     import io
 
+    from rich.progress import Progress
+
     from foibot import wiring
-    from service.directory import CSV_COLUMNS, import_directory
+    from service.directory import CSV_COLUMNS, import_directory, is_wdtk
 
     text = _read_text(file, "FILE")
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if "name" not in header or "foi_email" not in header:
+    wdtk = is_wdtk(header)
+    if not wdtk and ("name" not in header or "foi_email" not in header):
         fail(
-            f"{file}: the first row must name the columns, at least name and foi_email (all: {', '.join(CSV_COLUMNS)})"
+            f"{file}: the first row must name the columns: ours (at least name and foi_email; all: "
+            f"{', '.join(CSV_COLUMNS)}) or WhatDoTheyKnow's (Name, Short name, URL name, Tags, …)"
         )
     rows = [{(k or "").strip().lower(): (v or "") for k, v in row.items()} for row in reader]
     settings = _settings()
     db = _ready(lambda: wiring.database(settings))
-    with db.unit_of_work() as session:
-        report = import_directory(session, rows)
-    print(f"added {report.added}, updated {report.updated}, skipped {len(report.problems)}")
-    for problem in report.problems:
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("importing bodies", total=len(rows))
+        with db.unit_of_work() as session:
+            report = import_directory(session, rows, wdtk=wdtk, progress=lambda n: progress.advance(task, n))
+    summary = f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+    summary += f"skipped {len(report.problems)}"
+    if wdtk:
+        summary += f", left out {report.left_out} (defunct or not covered)"
+    if report.without_address:
+        summary += f"; {report.without_address} listed without an FOI address"
+    print(summary)
+    for problem in report.problems[:50]:
         print(f"  {problem}")
+    if len(report.problems) > 50:
+        print(f"  … and {len(report.problems) - 50} more")
 
 
 @authorities_app.command("search")
@@ -579,6 +598,57 @@ def timeline(reference: Annotated[str, typer.Argument(help="our reference, e.g. 
         except RequestNotFound as exc:
             fail(str(exc))
         print(timeline_report.render(session, request))
+
+
+@app.command()
+def backup(file: Annotated[Path, typer.Argument(help="the new file to write the copy to")]) -> None:
+    """Copy the SQLite database while foibot runs (for PostgreSQL it says what to run instead)."""
+    from storage.backup import BackupError
+    from storage.backup import backup as copy_database
+
+    try:
+        held = copy_database(_settings().effective_database_url(), file)
+    except BackupError as exc:
+        fail(str(exc))
+    print(f"backed up to {file}: {held.requests} requests, {held.messages} messages (migration {held.revision})")
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="a copy made by `foibot backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="replace a database that already holds data")] = False,
+) -> None:
+    """Put a backup in place of the SQLite database. Stop foibot first; afterwards `foibot db upgrade`."""
+    from storage.backup import BackupError, sqlite_path, summary
+    from storage.backup import restore as put_back
+
+    url = _settings().effective_database_url()
+    try:
+        held = summary(file)
+        current = sqlite_path(url)
+        if current.exists() and not yes:
+            now = summary(current)
+            if now.requests or now.messages:
+                fail(f"{current} holds {now.requests} requests and {now.messages} messages; the copy holds "
+                     f"{held.requests} and {held.messages}: add --yes to replace it")  # fmt: skip
+        put_back(url, file)
+    except BackupError as exc:
+        fail(str(exc))
+    print(f"restored {file}: {held.requests} requests, {held.messages} messages. Next: `foibot db upgrade`, then "
+          "`foibot run` (the watcher fetches whatever came after the copy).")  # fmt: skip
+
+
+@app.command()
+def doctor() -> None:
+    """Check the configuration for real: settings, database, IMAP and SMTP logins, Sent folder, bot token."""
+    from foibot.doctor import check_all
+
+    checks = check_all(_settings())
+    for check in checks:
+        print(check.line())
+    failed = [c for c in checks if not c.ok]
+    print(f"{len(failed)} to fix, then run `foibot doctor` again." if failed else "All good.")
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,8 +24,16 @@ class Security(StrEnum):
     PLAIN = "plain"  # no TLS: only for a server on this machine
 
 
+# .env.example's example values carry this reserved name (RFC 2606): copied unchanged, they count as unset.
+PLACEHOLDER = "your-domain.example"
+_MAY_BE_PLACEHOLDERS = ("mail_address", "smtp_host", "smtp_username", "imap_host", "imap_username",
+                        "web_base_url", "telegram_webhook_url")  # fmt: skip
+
+
 class Settings(BaseSettings):
     """Every setting foibot reads; see .env.example for what each one means."""
+
+    _placeholders: set[str] = PrivateAttr(default_factory=set)
 
     model_config = SettingsConfigDict(
         env_file=".env",
@@ -38,6 +46,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     database_url: str | None = None
     log_level: str = Field(default="INFO", pattern=r"(?i)^(debug|info|warning|error|critical)$")
+    log_format: str = Field(default="text", pattern=r"^(text|json)$")
 
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str | None = None
@@ -114,9 +123,22 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'foibot.sqlite3').resolve()}"
 
+    @model_validator(mode="after")
+    def _drop_placeholders(self) -> Settings:
+        for name in _MAY_BE_PLACEHOLDERS:
+            value = getattr(self, name)
+            if isinstance(value, str) and PLACEHOLDER in value.lower():
+                setattr(self, name, None)
+                self._placeholders.add(name)
+        return self
+
     def missing(self, *names: str) -> list[str]:
-        """Return the environment names of the given settings that have no value."""
-        return [name.upper() for name in names if getattr(self, name) in (None, "")]
+        """Return the environment names of the given settings that have no value (an example value counts)."""
+        return [
+            f"{name.upper()} (still the example value)" if name in self._placeholders else name.upper()
+            for name in names
+            if getattr(self, name) in (None, "")
+        ]
 
 
 def load_settings(env_file: Path | str | None = ".env") -> Settings:

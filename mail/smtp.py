@@ -66,6 +66,14 @@ class SmtpTransport:
             raise TemporaryFailure(f"cannot reach SMTP server {c.host}:{c.port}: {exc or type(exc).__name__}") from exc
         return smtp
 
+    def check(self) -> None:
+        """Connect and log in, then leave without sending (``foibot doctor``); raise as ``send`` would."""
+        smtp = self._connect()
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
     def send(self, mail_from: str, recipients: list[str], raw: bytes) -> list[str]:
         """Send ``raw`` exactly as given; return the replies of any recipients refused while others took it.
 

@@ -39,6 +39,8 @@ def check_ready(request: FoiRequestRow) -> None:
     law = law_for(request.regime)
     if request.authority is None:
         raise CannotSend("choose the authority first")
+    if not request.authority.foi_email:
+        raise CannotSend(f"{request.authority.name} has no FOI email address yet: pick it again to give one")
     if not request.title.strip():
         raise CannotSend("give the request a title")
     if not questions_of(request):

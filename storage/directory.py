@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_, select, text
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from storage.db import insert_rows_ignoring
 from storage.models import AuthorityDomain, AuthorityRow, FoiRequestRow, User
 
 
@@ -103,15 +104,26 @@ def operator(session: Session, real_name: str) -> User:
 NATIONS = ("england", "wales", "scotland", "northern_ireland", "uk")
 
 
+CANDIDATES = 300  # names the index hands to the fuzzy ranking
+RARE_REACH = 2500  # at most about this many names are ranked for a query's triples
+
+
 def search_authorities(session: Session, query: str, limit: int = 6, user_id: int | None = None) -> list[AuthorityRow]:
-    """Return the bodies ``user_id`` may use whose names best match ``query``, forgiving typos."""
+    """Return the bodies ``user_id`` may use whose names best match ``query``, forgiving typos.
+
+    An index (SQLite FTS5 with trigrams, PostgreSQL pg_trgm) finds the few
+    hundred names sharing most of the query's letter triples; rapidfuzz then
+    ranks those. Typing "barnat" still finds Barnet: most of its triples match.
+    """
     from rapidfuzz import fuzz, process, utils
 
-    cleaned = query.strip()
+    cleaned = " ".join(query.split())[:200]
     if not cleaned:
         return []
-    rows = session.execute(select(AuthorityRow.id, AuthorityRow.name).where(visible_to(user_id))).all()
-    names = {row_id: name for row_id, name in rows}
+    candidates = session.execute(
+        select(AuthorityRow.id, AuthorityRow.name).where(_name_candidates(session, cleaned), visible_to(user_id))
+    ).all()
+    names = {row_id: name for row_id, name in candidates}
     scored = process.extract(
         cleaned, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit * 3, score_cutoff=60
     )
@@ -121,6 +133,79 @@ def search_authorities(session: Session, query: str, limit: int = 6, user_id: in
     ids = [row_id for _, _, row_id in ranked[:limit]]
     by_id = {a.id: a for a in session.scalars(select(AuthorityRow).where(AuthorityRow.id.in_(ids)))}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _trigrams(text_: str) -> list[str]:
+    grams: list[str] = []
+    for word in text_.lower().split():
+        grams.extend(word[i : i + 3] for i in range(len(word) - 2))
+    return list(dict.fromkeys(grams))[:40]
+
+
+def _name_candidates(session: Session, query: str):  # type: ignore[no-untyped-def]
+    """SQL condition: the ids the name index ranks highest for ``query`` (a prefix match for very short queries)."""
+    grams = _trigrams(query)
+    dialect = session.get_bind().dialect.name
+    if not grams:  # one or two letters: names that start with them
+        return func.lower(AuthorityRow.name).like(f"{query.lower().replace('%', '').replace('_', '')}%")
+    if dialect == "postgresql":
+        lowered = query.lower()
+        # A typo loses a few triples: 0.3 keeps "barnat" → "barnet" (the default 0.6 would not), for this transaction.
+        session.execute(text("SET LOCAL pg_trgm.word_similarity_threshold = 0.3"))
+        best = (
+            select(AuthorityRow.id)
+            .where(func.lower(AuthorityRow.name).op("%>")(lowered))  # word similarity above the threshold
+            .order_by(func.word_similarity(lowered, func.lower(AuthorityRow.name)).desc())
+            .limit(CANDIDATES)
+        )
+        return AuthorityRow.id.in_(best.scalar_subquery())
+    # SQLite FTS5 with the trigram tokenizer: names holding the query as typed, and names holding its rarer
+    # triples (a typo spoils only a few of them), best matches first. Ranking every name that holds a common
+    # triple would read the whole directory, so the commonest are left out while rarer ones remain.
+    counts = _triple_counts(session)
+    present = sorted((counts[g], g) for g in grams if counts.get(g))
+    chosen: list[str] = []
+    reach = 0
+    for count, gram in present:
+        if len(chosen) >= 3 and reach + count > RARE_REACH:
+            break
+        chosen.append(gram)
+        reach += count
+    words = [w for w in query.lower().split() if len(w) >= 3]
+    # The ids first, then the rows by id: an OR of two sub-selects would make SQLite read every row.
+    ids = set(
+        session.scalars(
+            text("SELECT rowid FROM authorities_fts WHERE authorities_fts MATCH :whole LIMIT :n"),
+            {"whole": " ".join(_phrase(w) for w in words), "n": CANDIDATES},
+        )
+    )
+    if chosen:
+        ids.update(
+            session.scalars(
+                text("SELECT rowid FROM authorities_fts WHERE authorities_fts MATCH :rare ORDER BY rank LIMIT :n"),
+                {"rare": " OR ".join(_phrase(g) for g in chosen), "n": CANDIDATES},
+            )
+        )
+    return AuthorityRow.id.in_(sorted(ids))
+
+
+_COUNTS: dict[tuple[str, int | None], dict[str, int]] = {}  # per database and directory size
+
+
+def _triple_counts(session: Session) -> dict[str, int]:
+    """How many names hold each letter triple, read once per process and again when bodies are added."""
+    bind = session.get_bind()
+    key = (str(bind.url), session.scalar(select(func.max(AuthorityRow.id))))
+    counts = _COUNTS.get(key)
+    if counts is None:
+        counts = {term: doc for term, doc in session.execute(text("SELECT term, doc FROM authorities_fts_vocab"))}
+        _COUNTS.clear()
+        _COUNTS[key] = counts
+    return counts
+
+
+def _phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
 
 
 @dataclass
@@ -135,24 +220,110 @@ class DirectoryEntry:
     senders: dict[str, bool]  # sender key -> whether its subdomains count too
 
 
-def upsert_authority(session: Session, entry: DirectoryEntry) -> bool:
-    """Add or update a body of the shared directory by its FOI address; return True when it is new."""
-    existing = find_authority_by_email(session, entry.foi_email, None)
-    if existing is not None and existing.added_by is not None:
-        existing = None
-    authority = existing or AuthorityRow(foi_email=entry.foi_email)
-    authority.name, authority.nation, authority.regime, authority.tags = (
-        entry.name, entry.nation, entry.regime, entry.tags,
-    )  # fmt: skip
-    known = {d.domain: d for d in authority.domains}
-    for sender, subdomains in sorted(entry.senders.items()):
-        if sender in known:
-            known[sender].include_subdomains = subdomains
+IMPORT_BATCH = 1000
+
+
+@dataclass
+class Upserted:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def upsert_authorities(session: Session, entries: list[DirectoryEntry]) -> Upserted:
+    """Add or update shared bodies in a few statements per batch: found by FOI address, or by name when it has none.
+
+    A re-import of the same file changes nothing and writes nothing.
+    """
+    result = Upserted()
+    for start in range(0, len(entries), IMPORT_BATCH):
+        _upsert_batch(session, entries[start : start + IMPORT_BATCH], result)
+    return result
+
+
+def _key(entry_email: str, name: str) -> str:
+    return f"@{entry_email.lower()}" if entry_email else f"#{' '.join(name.lower().split())}"
+
+
+def _listed(session: Session, unique: dict[str, DirectoryEntry]) -> dict[str, tuple]:
+    """The shared bodies these entries name, by key: (id, foi_email, name, nation, regime, tags)."""
+    emails = [e.foi_email.lower() for e in unique.values() if e.foi_email]
+    names = [" ".join(e.name.lower().split()) for e in unique.values() if not e.foi_email]
+    either = []
+    if emails:
+        either.append(func.lower(AuthorityRow.foi_email).in_(emails))
+    if names:
+        either.append(and_(AuthorityRow.foi_email == "", func.lower(AuthorityRow.name).in_(names)))
+    if not either:
+        return {}
+    found = session.execute(
+        select(AuthorityRow.id, AuthorityRow.foi_email, AuthorityRow.name, AuthorityRow.nation, AuthorityRow.regime,
+               AuthorityRow.tags)
+        .where(AuthorityRow.added_by.is_(None), or_(*either))
+        .order_by(AuthorityRow.id)
+    ).all()  # fmt: skip
+    existing: dict[str, tuple] = {}
+    for row in found:
+        existing.setdefault(_key(row.foi_email, row.name), tuple(row))
+    return existing
+
+
+def _upsert_batch(session: Session, entries: list[DirectoryEntry], result: Upserted) -> None:
+    unique = {_key(e.foi_email, e.name): e for e in entries}  # the last row for a body wins
+    existing = _listed(session, unique)
+    new_rows, changed = [], []
+    for key, entry in unique.items():
+        known = existing.get(key)
+        if known is None:
+            new_rows.append(entry)
+            continue
+        if (known[2], known[3], known[4], list(known[5] or [])) == (entry.name, entry.nation, entry.regime, entry.tags):
+            result.unchanged += 1
         else:
-            authority.domains.append(AuthorityDomain(domain=sender, include_subdomains=subdomains))
-    if existing is None:
-        session.add(authority)
-    return existing is None
+            changed.append({"id": known[0], "name": entry.name, "nation": entry.nation, "regime": entry.regime,
+                            "tags": entry.tags})  # fmt: skip
+    if changed:
+        session.execute(update(AuthorityRow), changed)
+        result.updated += len(changed)
+    ids: dict[str, int] = {key: known[0] for key, known in existing.items()}
+    listed = set(ids.values())
+    if new_rows:
+        session.execute(
+            insert(AuthorityRow),
+            [{"name": e.name, "foi_email": e.foi_email, "nation": e.nation, "regime": e.regime, "tags": e.tags}
+             for e in new_rows],
+        )  # fmt: skip
+        fresh = _listed(session, {_key(e.foi_email, e.name): e for e in new_rows})
+        ids.update({key: known[0] for key, known in fresh.items()})
+        result.added += len(new_rows)
+    domains = [
+        {"authority_id": ids[key], "domain": sender, "include_subdomains": subdomains}
+        for key, entry in unique.items()
+        for sender, subdomains in sorted(entry.senders.items())
+    ]
+    if domains:
+        insert_rows_ignoring(session, AuthorityDomain, domains, ["authority_id", "domain"])
+        # Bodies already listed: each domain takes the file's word on its subdomains ("*." added or dropped).
+        kept = [
+            {"a": d["authority_id"], "d": d["domain"], "w": d["include_subdomains"]}
+            for d in domains
+            if d["authority_id"] in listed
+        ]
+        if kept:
+            session.connection().execute(
+                update(AuthorityDomain.__table__)
+                .where(AuthorityDomain.authority_id == bindparam("a"), AuthorityDomain.domain == bindparam("d"),
+                       AuthorityDomain.include_subdomains != bindparam("w"))
+                .values(include_subdomains=bindparam("w")),
+                kept,
+            )  # fmt: skip
+
+
+def set_address(session: Session, authority: AuthorityRow, foi_email: str, sender: str) -> None:
+    """Give a listed body without an address the one a user found (checked by the caller), and trust its domain."""
+    authority.foi_email = foi_email
+    if sender not in {d.domain for d in authority.domains}:
+        authority.domains.append(AuthorityDomain(domain=sender))
 
 
 def authorities_tagged(session: Session, tag: str, user_id: int | None, limit: int = 10_000) -> list[AuthorityRow]:
@@ -163,5 +334,10 @@ def authorities_tagged(session: Session, tag: str, user_id: int | None, limit: i
     else:
         elements = "json_each(authorities.tags) AS tag"
     has_tag = text(f"EXISTS (SELECT 1 FROM {elements} WHERE lower(tag.value) = :wanted)").bindparams(wanted=wanted)
-    statement = select(AuthorityRow).where(has_tag, visible_to(user_id)).order_by(AuthorityRow.name).limit(limit)
+    statement = (
+        select(AuthorityRow)
+        .where(has_tag, visible_to(user_id), AuthorityRow.foi_email != "")  # a batch cannot write to an unknown address
+        .order_by(AuthorityRow.name)
+        .limit(limit)
+    )
     return list(session.scalars(statement))

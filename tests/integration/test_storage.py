@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import warnings
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -30,8 +31,15 @@ from storage.models import (
 def test_migrations_reach_head_and_match_the_models(db_url, database):
     assert current_revision(db_url) == ScriptDirectory.from_config(alembic_config(db_url)).get_current_head()
     with database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        differences = compare_metadata(context, Base.metadata)
+        # The directory's search and lookup indexes live outside the models: an FTS5 table (SQLite), a trigram
+        # index (PostgreSQL) and two indexes on lower(...), which the models cannot declare on both databases.
+        def ours(name, kind, parents):  # type: ignore[no-untyped-def]
+            return not (name or "").startswith(("authorities_fts", "ix_authorities_name_trgm", "ix_authorities_lower"))
+
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": ours})
+        with warnings.catch_warnings():  # SQLAlchemy cannot reflect the lower(...) indexes on SQLite, and says so
+            warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
+            differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
 

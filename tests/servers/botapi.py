@@ -239,7 +239,10 @@ class BotApiServer:
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         prefix = f"/bot{self.token}/"
         if not request.path.startswith(prefix):
-            self._reply(request, 400, {"ok": False, "error_code": 400, "description": "Bad Request: unknown path"})
+            if request.path.startswith("/bot"):  # another token: Telegram answers 401
+                self._reply(request, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+            else:
+                self._reply(request, 400, {"ok": False, "error_code": 400, "description": "Bad Request: unknown path"})
             return
         method = request.path[len(prefix) :]
         params, files = self._params(request)
