@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot import views
 from bot.followup_steps import FollowUpSteps
+from bot.privacy_steps import PrivacySteps
 from bot.screens import Screen, esc
 from bot.tracking_steps import TrackingSteps
 from foi import advice, deadlines, letters
@@ -55,13 +56,15 @@ COMMANDS = {
     "batch": "One request to many bodies",
     "batches": "Your batches and where they stand",
     "dashboard": "A sign-in link to your requests on the web",
+    "mydata": "A copy of everything I hold about you",
+    "forget": "Erase your account",
     "settings": "Your name",
     "cancel": "Stop what you are doing (drafts are kept)",
     "help": "How foibot works",
 }
 
 
-class Flow(FollowUpSteps, TrackingSteps):
+class Flow(FollowUpSteps, TrackingSteps, PrivacySteps):
     """One update's worth of conversation for one user, inside one database transaction."""
 
     def __init__(
@@ -127,6 +130,7 @@ class Flow(FollowUpSteps, TrackingSteps):
             "cancel": self.cmd_cancel,
             "dashboard": self.cmd_dashboard,
             **self.tracking_commands(),
+            **self.privacy_commands(),
         }.get(name)
         if handler is None:
             return [Screen(f"I don't know /{esc(name)}. " + views.COMMAND_LIST)]
@@ -223,6 +227,7 @@ class Flow(FollowUpSteps, TrackingSteps):
             "lx": self.on_letter_cancel,
             "ca": self.on_correct_address,
             **self.tracking_buttons(),
+            **self.privacy_buttons(),
         }.get(verb)
         if handler is None:
             return [Screen("That button no longer works. " + views.COMMAND_LIST)]

@@ -25,9 +25,11 @@ WELCOME = (
     "what they left out and the deadlines that apply.\n"
     "• When a deadline passes or an answer falls short, I draft the chaser, the internal "
     "review or the complaint to the Information Commissioner for you to send.\n\n"
-    "<b>Privacy:</b> your requests and the replies are sent and kept by this bot's operator. "
-    "FOI replies are not private: anything you ask may be published by the body. Your Telegram "
-    "account is never shown to them; your real name is."
+    "<b>Privacy:</b> your requests and the replies are sent and kept by this bot's operator, in its "
+    "database and mailbox, for as long as you keep your account. FOI replies are not private: anything "
+    "you ask may be published by the body. Your Telegram account is never shown to them; your real name "
+    "is. /mydata gives you a copy of everything held about you; /forget erases your account (sent "
+    "requests stay, nameless, as correspondence with a public body)."
 )
 NAME_WHY = (
     "Why your real name: the Freedom of Information Act (s.8) and the Scottish Act need a "
@@ -57,6 +59,7 @@ HELP = (
     "/batch — one request to many bodies, each with its own reference and deadlines; /batches lists them.\n"
     "/drafts — requests you started but have not sent.\n"
     "/dashboard — a one-time link to all your requests in a web browser (where the operator has it on).\n"
+    "/mydata — a copy of everything I hold about you; /forget — erase your account.\n"
     "/settings — your name.\n"
     "/cancel — stop what you are doing (a draft is kept).\n\n"
     "<b>Deadlines.</b> A body must answer within 20 working days of receiving your request "

@@ -7,6 +7,8 @@ record, whatever logged it.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 
 from foibot.settings import Settings
@@ -50,10 +52,31 @@ def secrets_of(settings: Settings) -> list[str]:
     return found
 
 
+class JsonLines(logging.Formatter):
+    """One JSON object per line (LOG_FORMAT=json), for a log collector."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "thread": record.threadName,
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
 def configure(settings: Settings) -> None:
     """Log to stderr at LOG_LEVEL with secrets masked; keep chatty HTTP libraries at WARNING."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if settings.log_format == "json":
+        handler.setFormatter(JsonLines())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets_of(settings)))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -67,8 +67,12 @@ def _send_loop(settings: Settings, stop: threading.Event, wake: Wakeups) -> None
 
 
 def _watch_loop(settings: Settings, stop: threading.Event, wake: Wakeups) -> None:
+    from web.metrics import WATCHER_CONNECTIONS
+
     db = wiring.database(settings)
-    wiring.watcher(settings, db, on_stored=lambda: wake.wake(INBOX)).run(stop)
+    watcher = wiring.watcher(settings, db, on_stored=lambda: wake.wake(INBOX))
+    WATCHER_CONNECTIONS.set_function(lambda: watcher.connections)
+    watcher.run(stop)
 
 
 def _process_loop(settings: Settings, stop: threading.Event, wake: Wakeups) -> None:

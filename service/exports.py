@@ -104,22 +104,29 @@ def write_zip(
     max_parse_bytes: int = DEFAULT_MAX_BYTES,
 ) -> int:
     """Write every request's correspondence to ``out`` as a zip; return how many emails it holds."""
-    emails = 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         if index_csv is not None:
             archive.writestr("requests.csv", index_csv)
-        for request in requests:
-            authority = request.authority.name if request.authority else "unknown body"
-            folder = safe_name(f"{request.reference or f'draft-{request.id}'} {authority}", f"request-{request.id}")
-            archive.writestr(f"{folder}/timeline.txt", _timeline(request))
-            for number, message in enumerate(_messages(session, request.id), start=1):
-                when = message.sent_date or message.stored_at
-                direction = "sent" if message.direction == "out" else "received"
-                stem = f"{number:03d}-{when:%Y-%m-%d}-{direction}"
-                archive.writestr(f"{folder}/{stem}.eml", message.raw or b"")
-                emails += 1
-                if message.direction == "in" and message.raw:
-                    _attachments(archive, f"{folder}/{stem}-attachments", message.raw, max_parse_bytes)
+        return write_requests(session, archive, requests, max_parse_bytes)
+
+
+def write_requests(
+    session: Session, archive: zipfile.ZipFile, requests: list[FoiRequestRow], max_parse_bytes: int = DEFAULT_MAX_BYTES
+) -> int:
+    """Add a folder per request to ``archive``: its emails as sent and received, their attachments, its timeline."""
+    emails = 0
+    for request in requests:
+        authority = request.authority.name if request.authority else "unknown body"
+        folder = safe_name(f"{request.reference or f'draft-{request.id}'} {authority}", f"request-{request.id}")
+        archive.writestr(f"{folder}/timeline.txt", _timeline(request))
+        for number, message in enumerate(_messages(session, request.id), start=1):
+            when = message.sent_date or message.stored_at
+            direction = "sent" if message.direction == "out" else "received"
+            stem = f"{number:03d}-{when:%Y-%m-%d}-{direction}"
+            archive.writestr(f"{folder}/{stem}.eml", message.raw or b"")
+            emails += 1
+            if message.direction == "in" and message.raw:
+                _attachments(archive, f"{folder}/{stem}-attachments", message.raw, max_parse_bytes)
     return emails
 
 

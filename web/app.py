@@ -247,6 +247,21 @@ def health(dashboard: Dashboard) -> Callable[[Request], Any]:
     return endpoint
 
 
+def metrics(dashboard: Dashboard) -> Callable[[Request], Any]:
+    """Prometheus metrics (counts by state; nothing personal)."""
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    from web.metrics import Metrics
+
+    figures = Metrics(dashboard.database, dashboard.clock)
+
+    async def endpoint(request: Request) -> Response:
+        body = await run_in_threadpool(figures.render)
+        return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
+
+    return endpoint
+
+
 def create_app(dashboard: Dashboard) -> Starlette:
     from web import lists, request_page
 
@@ -259,6 +274,7 @@ def create_app(dashboard: Dashboard) -> Starlette:
     routes = [
         Route("/", home),
         Route("/healthz", health(dashboard)),
+        Route("/metrics", metrics(dashboard)),
         Route("/sign-in/{token}", sign_in_page(dashboard), methods=["GET", "POST"]),
         Route("/signed-out", signed_out),
         Route("/sign-out", page(dashboard, sign_out), methods=["POST"]),

@@ -94,7 +94,8 @@ def compose_until_questions(chat: Chat) -> Chat:
 def test_commands_are_registered(server, bot):
     call = server.wait_for(lambda c: c.method == "setMyCommands")
     names = [c["command"] for c in call.params["commands"]]
-    assert names == ["start", "new", "requests", "drafts", "batch", "batches", "settings", "cancel", "help"]
+    assert names == ["start", "new", "requests", "drafts", "batch", "batches", "mydata", "forget", "settings", "cancel",
+                     "help"]  # fmt: skip
 
 
 def test_start_explains_and_asks_for_the_real_name(server, bot):

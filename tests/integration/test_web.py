@@ -278,3 +278,17 @@ def test_a_very_late_request_offers_the_complaint_with_its_grounds_pack_and_reco
     with database.unit_of_work() as session:
         assert session.get(FoiRequestRow, request_id).status == "complaint_made"
     assert site.get(f"/requests/{request_id}/complaint").status_code == 404  # done: no longer open
+
+
+def test_metrics_count_by_state_from_the_database_and_show_nothing_personal(database, site):
+    sent(database, 516, "Very private title")
+    with database.unit_of_work() as session:
+        request = make_draft(session, telegram_id=516, title="Still queued")
+        outgoing.queue_request(session, request, MAILBOX, SENT)
+    exposition = site.get("/metrics")
+    assert exposition.status_code == 200 and exposition.headers["content-type"].startswith("text/plain")
+    body = exposition.text
+    assert 'foibot_outbox{status="sent"} 1.0' in body and 'foibot_outbox{status="queued"} 1.0' in body
+    assert 'foibot_requests{status="sent"} 1.0' in body and "foibot_prompts_sent 0.0" in body
+    assert "foibot_watcher_connections" in body and "python_info" in body  # this process's own
+    assert "private" not in body and "barnet" not in body.lower()
