@@ -46,6 +46,9 @@ JOIN_LONGER_THAN = 3500  # a text this long may be the first piece of one Telegr
 SORRY = "Sorry, something went wrong on my side. Your draft is saved — try again, or /cancel."
 
 
+MAX_UPLOAD = 20 * 1024 * 1024  # the most the Bot API lets a bot download
+
+
 class BotService:
     """Runs conversation steps against the database for Telegram users."""
 
@@ -69,6 +72,10 @@ class BotService:
         self.batches = batches or BatchSettings()
         self.notice_lease = notice_lease
 
+    def upload(self, telegram_id: int, filename: str, content_type: str, data: bytes) -> list[Screen]:
+        """A file the user sent (a letter by post); one transaction, like a step."""
+        return self.step(telegram_id, "file", (filename, content_type, data))  # type: ignore[arg-type]
+
     def step(self, telegram_id: int, kind: str, value: str) -> list[Screen]:
         """Run one step of ``kind`` (command, text or button) for the user, in one transaction."""
         from sqlalchemy import select
@@ -89,6 +96,8 @@ class BotService:
                 return flow.command(value)
             if kind == "button":
                 return flow.button(value)
+            if kind == "file":
+                return flow.on_upload(*value)  # type: ignore[misc]
             return flow.text(value)
 
     def notice_told(self, notice: Notice) -> None:
@@ -319,10 +328,24 @@ def build_application(
         await run_step(update, context, "button", query.data or "")
 
     async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_chat is not None:
-            await context.bot.send_message(
-                update.effective_chat.id, "I can only read text messages. Please type your answer, or use /help."
-            )
+        message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+        if chat is None:
+            return
+        upload = message and (message.document or (message.photo[-1] if message.photo else None))
+        if upload is None or user is None:
+            await context.bot.send_message(chat.id, "I can only read text messages. Please type your answer, or /help.")
+            return
+        if (upload.file_size or 0) > MAX_UPLOAD:
+            await context.bot.send_message(chat.id, "That file is over 20 MB, more than Telegram lets me fetch.")
+            return
+        file = await upload.get_file()
+        data = bytes(await file.download_as_bytearray())
+        if message.document is not None:
+            name, kind = message.document.file_name or "letter", message.document.mime_type or ""
+        else:
+            name, kind = "letter.jpg", "image/jpeg"  # Telegram sends every photo as a JPEG
+        screens = await asyncio.to_thread(service.upload, user.id, name, kind, data)
+        await send_screens(context, chat.id, screens)
 
     application.add_handler(MessageHandler(filters.COMMAND, on_command))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))

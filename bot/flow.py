@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot import views
 from bot.followup_steps import FollowUpSteps
+from bot.paper_steps import PaperSteps
 from bot.privacy_steps import PrivacySteps
 from bot.screens import Screen, esc
 from bot.tracking_steps import TrackingSteps
@@ -64,7 +65,7 @@ COMMANDS = {
 }
 
 
-class Flow(FollowUpSteps, TrackingSteps, PrivacySteps):
+class Flow(FollowUpSteps, TrackingSteps, PrivacySteps, PaperSteps):
     """One update's worth of conversation for one user, inside one database transaction."""
 
     def __init__(
@@ -165,6 +166,7 @@ class Flow(FollowUpSteps, TrackingSteps, PrivacySteps):
             "letter_edit": self.on_letter_edit,
             "correct_address": self.on_corrected_address,
             **self.tracking_texts(),
+            **self.paper_texts(),
         }.get(self.state)
         if handler is None:
             return [Screen("Use /new to write a request, /requests to see yours, or /help.")]
@@ -228,6 +230,7 @@ class Flow(FollowUpSteps, TrackingSteps, PrivacySteps):
             "ca": self.on_correct_address,
             **self.tracking_buttons(),
             **self.privacy_buttons(),
+            **self.paper_buttons(),
         }.get(verb)
         if handler is None:
             return [Screen("That button no longer works. " + views.COMMAND_LIST)]

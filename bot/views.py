@@ -189,6 +189,8 @@ def _actions(request: FoiRequestRow, law, today: dt.date) -> list[list[Button]]:
         rows.append(quiet)
     if Action.WITHDRAW in found:
         rows.append([buttons[Action.WITHDRAW]])
+    if request.status not in ("draft", "queued") and request.reference:
+        rows.append([("📮 Add a letter I received", f"pl:{rid}")])
     if request.status != "draft":
         rows.append([("🏷 Tags", f"tg:{rid}"), ("📁 Project", f"pj:{rid}"), ("📊 Body's record", f"st:{rid}")])
         rows.append([("🗂 All its emails (zip)", f"rz:{rid}")])

@@ -14,6 +14,7 @@ class MessageState(StrEnum):
     SET_ASIDE = "set_aside"  # it brought processing down twice
     SENT = "sent"  # one of ours
     INSTRUCTION = "instruction"  # a requester's instruction by email (reply SEND), carried out
+    PAPER = "paper"  # a letter that came by post, added by its requester; waiting for the day it arrived
 
 
 class LinkStatus(StrEnum):

@@ -85,7 +85,12 @@ def correct_kind(session: Session, request: FoiRequestRow, row: MessageRow, kind
 
 
 def arrival_of(row: MessageRow) -> dt.datetime:
-    """Return when a message reached us: when it was stored (its Date header is the sender's word)."""
+    """Return when a message reached us: when it was stored (its Date header is the sender's word).
+
+    A letter that came by post reached the requester on the day they gave.
+    """
+    if row.arrived_on is not None:
+        return dt.datetime.combine(row.arrived_on, dt.time(12), deadlines.LONDON)
     stored = row.stored_at or dt.datetime.now(dt.UTC)
     sent = row.sent_date
     # The Date header is kept when it is plausible: not after we stored it, and not a week before.

@@ -262,6 +262,7 @@ class MessageRow(Base):
     from_address: Mapped[str | None] = mapped_column(String(320))
     to_addresses: Mapped[list[str]] = mapped_column(default=list)
     sent_date: Mapped[dt.datetime | None]  # the Date header
+    arrived_on: Mapped[dt.date | None]  # a letter by post: the day it reached the requester, in their word
     stored_at: Mapped[dt.datetime] = mapped_column(server_default=_now())
     # stored → matched | held; "failed" keeps the error for triage; "set_aside" after failing twice
     state: Mapped[str] = mapped_column(String(20), default="stored", index=True)

@@ -13,6 +13,7 @@ import itertools
 import json
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -45,6 +46,7 @@ class BotApiServer:
         self.delay: dict[str, float] = {}  # method -> seconds to wait before answering
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
+        self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, bytes) a user sent
         self._condition = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -112,6 +114,26 @@ class BotApiServer:
         }
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self._push({"message": message})
+
+    def send_file(self, user_id: int, data: bytes, filename: str | None = None, mime_type: str = "") -> int:
+        """Inject a photo (no ``filename``) or a document from ``user_id``; the bot fetches it with getFile."""
+        file_id = f"upload{len(self.files) + 1}"
+        extension = (filename or "photo.jpg").rpartition(".")[2]
+        self.files[file_id] = (f"{'documents' if filename else 'photos'}/{file_id}.{extension}", data)
+        sized = {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(data)}
+        content = (
+            {"document": {**sized, "file_name": filename, "mime_type": mime_type}}
+            if filename
+            else {"photo": [{**sized, "width": 320, "height": 240}, {**sized, "width": 1280, "height": 960}]}
+        )
+        message = {
+            "message_id": next(self._message_ids),
+            "from": self._user(user_id),
+            "chat": {"id": user_id, "type": "private", "first_name": f"User{user_id}"},
+            "date": int(time.time()),
+            **content,
+        }  # fmt: skip
         return self._push({"message": message})
 
     def press(self, user_id: int, data: str, message_id: int | None = None) -> int:
@@ -237,6 +259,16 @@ class BotApiServer:
         request.wfile.write(data)
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        downloads = f"/file/bot{self.token}/"
+        path = urllib.parse.unquote(request.path)
+        if path.startswith(downloads):  # a file a user sent, fetched by its file_path
+            wanted = path[len(downloads) :]
+            found = next((data for path, data in self.files.values() if path == wanted), None)
+            request.send_response(200 if found is not None else 404)
+            request.send_header("Content-Length", str(len(found or b"")))
+            request.end_headers()
+            request.wfile.write(found or b"")
+            return
         prefix = f"/bot{self.token}/"
         if not request.path.startswith(prefix):
             if request.path.startswith("/bot"):  # another token: Telegram answers 401
@@ -274,6 +306,11 @@ class BotApiServer:
         self._reply(request, 200, {"ok": True, "result": handler(params, files)})
 
     # --- methods ----------------------------------------------------------------------
+
+    def _m_getFile(self, params, files):  # noqa: N802
+        path, data = self.files[str(params["file_id"])]
+        return {"file_id": params["file_id"], "file_unique_id": f"u-{params['file_id']}", "file_size": len(data),
+                "file_path": path}  # fmt: skip
 
     def _m_getMe(self, params, files):  # noqa: N802
         return BOT_USER
