@@ -159,34 +159,35 @@ def _name_candidates(session: Session, query: str):  # type: ignore[no-untyped-d
             .limit(CANDIDATES)
         )
         return AuthorityRow.id.in_(best.scalar_subquery())
-    # SQLite FTS5 with the trigram tokenizer: names holding the query as typed, and names holding its rarer
-    # triples (a typo spoils only a few of them), best matches first. Ranking every name that holds a common
-    # triple would read the whole directory, so the commonest are left out while rarer ones remain.
+    # SQLite FTS5 with the trigram tokenizer. First the names holding every word as typed (a word with a
+    # triple no name holds is a typo, and is left out); when that finds nothing, the names holding most of
+    # the query's rarer triples — a typo spoils only a few — counted here from each triple's short list of
+    # names, so the commonest triples ("cil" of every council) are never read.
     counts = _triple_counts(session)
+    connection = session.connection()
+    words = [w for w in query.lower().split() if len(w) >= 3]
+    typed = [w for w in words if all(counts.get(w[i : i + 3]) for i in range(len(w) - 2))]
+    found: list[int] = []
+    if typed:
+        found = [row[0] for row in connection.exec_driver_sql(
+            "SELECT rowid FROM authorities_fts WHERE authorities_fts MATCH ? LIMIT ?",
+            (" ".join(_phrase(w) for w in typed), CANDIDATES),
+        )]  # fmt: skip
+    if found and len(typed) == len(words):
+        return AuthorityRow.id.in_(found)
     present = sorted((counts[g], g) for g in grams if counts.get(g))
-    chosen: list[str] = []
+    tally: dict[int, int] = dict.fromkeys(found, len(grams))  # names holding the words as typed stay first
     reach = 0
     for count, gram in present:
-        if len(chosen) >= 3 and reach + count > RARE_REACH:
+        if reach and reach + count > RARE_REACH:
             break
-        chosen.append(gram)
         reach += count
-    words = [w for w in query.lower().split() if len(w) >= 3]
-    # The ids first, then the rows by id: an OR of two sub-selects would make SQLite read every row.
-    ids = set(
-        session.scalars(
-            text("SELECT rowid FROM authorities_fts WHERE authorities_fts MATCH :whole LIMIT :n"),
-            {"whole": " ".join(_phrase(w) for w in words), "n": CANDIDATES},
-        )
-    )
-    if chosen:
-        ids.update(
-            session.scalars(
-                text("SELECT rowid FROM authorities_fts WHERE authorities_fts MATCH :rare ORDER BY rank LIMIT :n"),
-                {"rare": " OR ".join(_phrase(g) for g in chosen), "n": CANDIDATES},
-            )
-        )
-    return AuthorityRow.id.in_(sorted(ids))
+        for (rowid,) in connection.exec_driver_sql(
+            "SELECT rowid FROM authorities_fts WHERE authorities_fts MATCH ?", (_phrase(gram),)
+        ):
+            tally[rowid] = tally.get(rowid, 0) + 1
+    best = sorted(tally, key=lambda rowid: -tally[rowid])[:CANDIDATES]
+    return AuthorityRow.id.in_(best)
 
 
 _COUNTS: dict[tuple[str, int | None], dict[str, int]] = {}  # per database and directory size
