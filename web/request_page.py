@@ -8,7 +8,8 @@ from foi import letters
 from foi.actions import Action, open_actions
 from foi.laws import law_for
 from foi.lifecycle import Event, can
-from service import correspondence, followups, outgoing, request_view
+from mail.errors import AddressError
+from service import corrections, correspondence, drafts, followups, outgoing, request_view
 from service.replies import KIND_WORDS, correct_kind
 from storage.models import FoiRequestRow, TimelineEvent
 from web.app import SECURITY_HEADERS, BadForm, NotFound, Visit, download_headers
@@ -21,6 +22,8 @@ DONE = {  # fixed texts for ?done=…: nothing the visitor typed is echoed back
     "quiet": "No more reminders about this request. This page still shows its deadlines.",
     "kind": "Noted. The request follows what you said the letter is.",
     "complained": "Noted: you have complained to the regulator. The reminders about it stop.",
+    "withdrawn": "Withdrawn. No more reminders about it.",
+    "resent": "The request goes again, to the corrected address. The deadlines start from its delivery.",
 }
 
 
@@ -146,6 +149,46 @@ def quieten(visit: Visit) -> Response:
     return RedirectResponse(f"/requests/{request.id}?done={done}", status_code=303, headers=SECURITY_HEADERS)
 
 
+def withdraw_page(visit: Visit) -> Response:
+    request = own_request(visit)
+    if not drafts.can_withdraw(request):
+        raise NotFound
+    return visit.render("confirm.html", title=f"Withdraw {request.reference}", request=request,
+                        question=f"Withdraw {request.reference}? No more reminders will be sent about it, and "
+                                 "foibot stops following it. The body is not told: write to them if you wish.",
+                        action=f"/requests/{request.id}/withdraw", button="Yes, withdraw it")  # fmt: skip
+
+
+def withdraw(visit: Visit) -> Response:
+    request = own_request(visit)
+    if not drafts.can_withdraw(request):
+        raise NotFound
+    drafts.withdraw(visit.session, request, visit.dashboard.clock())
+    return RedirectResponse(f"/requests/{request.id}?done=withdrawn", status_code=303, headers=SECURITY_HEADERS)
+
+
+def address_page(visit: Visit, error: str | None = None, status: int = 200) -> Response:
+    request = own_request(visit)
+    if not corrections.can_resend(request):
+        raise NotFound
+    return visit.render("address.html", status, title=f"Correct the address — {request.reference}", request=request,
+                        error=error)  # fmt: skip
+
+
+def correct_address(visit: Visit) -> Response:
+    request = own_request(visit)
+    if not corrections.can_resend(request):
+        raise NotFound
+    try:
+        corrections.correct_address_and_resend(
+            visit.session, request, visit.field("address", 320), visit.dashboard.mailbox, visit.dashboard.clock()
+        )
+    except AddressError as exc:
+        visit.session.rollback()
+        return address_page(visit, f"That address cannot be used: {exc}.", 400)
+    return RedirectResponse(f"/requests/{request.id}?done=resent", status_code=303, headers=SECURITY_HEADERS)
+
+
 def set_kind(visit: Visit) -> Response:
     found = correspondence.own_message(visit.session, visit.user.id, visit.int_param("message_id"))
     kind = visit.field("kind", 40)
@@ -187,6 +230,10 @@ ROUTES = [
     ("/requests/{request_id}/complaint-pack", complaint_pack, ["GET"]),
     ("/requests/{request_id}/complained", complained, ["POST"]),
     ("/requests/{request_id}/reminders/{how}", quieten, ["POST"]),
+    ("/requests/{request_id}/withdraw", withdraw_page, ["GET"]),
+    ("/requests/{request_id}/withdraw", withdraw, ["POST"]),
+    ("/requests/{request_id}/address", address_page, ["GET"]),
+    ("/requests/{request_id}/address", correct_address, ["POST"]),
     ("/messages/{message_id}/kind", set_kind, ["POST"]),
     ("/messages/{message_id}/raw", raw_message, ["GET"]),
     ("/attachments/{attachment_id}", attachment, ["GET"]),

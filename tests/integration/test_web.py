@@ -292,3 +292,33 @@ def test_metrics_count_by_state_from_the_database_and_show_nothing_personal(data
     assert 'foibot_requests{status="sent"} 1.0' in body and "foibot_prompts_sent 0.0" in body
     assert "foibot_watcher_connections" in body and "python_info" in body  # this process's own
     assert "private" not in body and "barnet" not in body.lower()
+
+
+def test_withdraw_is_confirmed_first_and_a_bounced_request_is_corrected_and_sent_again(database, site, clock):
+    gone = sent(database, 517, "To withdraw")
+    bounced = sent(database, 517, "Bounced one", email="foi@old-address.gov.uk", authority="Old Address Council")
+    with database.unit_of_work() as session:
+        session.get(FoiRequestRow, bounced).status = "undelivered"
+    signed_in(site, database, 517, clock)
+    confirm = site.get(f"/requests/{gone}/withdraw")
+    assert confirm.status_code == 200 and 'id="confirm"' in confirm.text
+    with database.unit_of_work() as session:
+        assert session.get(FoiRequestRow, gone).status != "withdrawn"  # a GET changes nothing
+    assert site.post(f"/requests/{gone}/withdraw", data={"csrf": csrf_of(confirm.text)}).status_code == 303
+    with database.unit_of_work() as session:
+        assert session.get(FoiRequestRow, gone).status == "withdrawn"
+    assert site.get(f"/requests/{gone}/withdraw").status_code == 404  # nothing left to withdraw
+
+    page = site.get(f"/requests/{bounced}").text
+    assert 'id="correct-address"' in page
+    form = site.get(f"/requests/{bounced}/address").text
+    refused = site.post(f"/requests/{bounced}/address", data={"csrf": csrf_of(form), "address": "gov.uk"})
+    assert refused.status_code == 400 and "cannot be used" in refused.text
+    again = site.post(f"/requests/{bounced}/address", data={"csrf": csrf_of(form), "address": "foi@new.gov.uk"})
+    assert again.status_code == 303 and again.headers["location"].endswith("?done=resent")
+    with database.unit_of_work() as session:
+        request = session.get(FoiRequestRow, bounced)
+        assert request.status == "queued" and request.authority.foi_email == "foi@new.gov.uk"
+        queued = session.scalars(select(OutboxMessage).where(OutboxMessage.request_id == bounced,
+                                                             OutboxMessage.status == "queued")).all()  # fmt: skip
+        assert [q.recipients for q in queued] == [["foi@new.gov.uk"]]
