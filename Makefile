@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test lint clean
+.PHONY: install run test demo lint clean
 
 install: $(VENV)/.installed
 
@@ -18,6 +18,14 @@ $(VENV)/.installed-app: pyproject.toml
 $(VENV)/.installed: $(VENV)/.installed-app
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
+
+# The program and the demo's local SMTP server (aiosmtpd).
+$(VENV)/.installed-demo: $(VENV)/.installed-app
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[demo]'
+	touch $@
+
+demo: $(VENV)/.installed-demo
+	$(BIN)/foibot demo
 
 run: $(VENV)/.installed-app
 	$(BIN)/foibot db upgrade

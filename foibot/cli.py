@@ -639,6 +639,18 @@ def restore(
 
 
 @app.command()
+def demo(
+    chat_port: Annotated[int, typer.Option(help="the web chat (and the Bot API stand-in)")] = 8001,
+    body_port: Annotated[int, typer.Option(help="the page that plays the public body")] = 8002,
+    web_port: Annotated[int, typer.Option(help="the dashboard")] = 8003,
+) -> None:
+    """Try the whole loop in a browser, on 127.0.0.1, with no account: chat, public body, dashboard."""
+    from foibot.demo import run_demo
+
+    raise typer.Exit(run_demo(chat_port, body_port, web_port))
+
+
+@app.command()
 def doctor() -> None:
     """Check the configuration for real: settings, database, IMAP and SMTP logins, Sent folder, bot token."""
     from foibot.doctor import check_all

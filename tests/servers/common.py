@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import os
-import socket
-import tempfile
-from pathlib import Path
 
 import pytest
 
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from demo.net import free_port, is_root, shared_tmp_dir  # noqa: F401  (the tests' helpers too)
 
 
 def servers_required() -> bool:
@@ -27,17 +19,6 @@ def unavailable(reason: str) -> None:
     if servers_required():
         pytest.fail(f"{reason} (FOIBOT_REQUIRE_SERVERS=1: .ci/run should have installed it)")
     pytest.skip(reason)
-
-
-def shared_tmp_dir(prefix: str) -> Path:
-    """Make a directory under /tmp that service users (postgres, nobody) can traverse."""
-    path = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
-    path.chmod(0o755)
-    return path
-
-
-def is_root() -> bool:
-    return os.geteuid() == 0
 
 
 def subprocess_env(**settings: str) -> dict[str, str]:
