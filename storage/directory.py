@@ -104,8 +104,8 @@ def operator(session: Session, real_name: str) -> User:
 NATIONS = ("england", "wales", "scotland", "northern_ireland", "uk")
 
 
-CANDIDATES = 300  # names the index hands to the fuzzy ranking
-RARE_REACH = 2500  # at most about this many names are ranked for a query's triples
+CANDIDATES = 150  # names the index hands to the fuzzy ranking
+RARE_REACH = 1500  # at most about this many names are read for a query's triples
 
 
 def search_authorities(session: Session, query: str, limit: int = 6, user_id: int | None = None) -> list[AuthorityRow]:
