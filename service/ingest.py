@@ -191,10 +191,13 @@ class InboxProcessor:
             _loaded = inbox.load_requests(session, {m.request_id for p in matched for m in p.matches})
             prepared_all = [self._read(session, parsed, m) for (_, parsed), m in zip(batch, matched, strict=True)]
             session.rollback()
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work() as session, session.no_autoflush:
+            # One flush for the whole batch at commit: the few reads below need nothing unflushed.
             query = select(MessageRow).options(defer(MessageRow.raw)).where(MessageRow.id.in_([m for m, _ in batch]))
             rows = {row.id: row for row in session.scalars(query)}
-            _loaded = inbox.load_requests(session, {m.request_id for p in prepared_all for m in p.matches})
+            requests = {m.request_id for p in prepared_all for m in p.matches}
+            _loaded = inbox.load_requests(session, requests)
+            inbox.keep_authority_refs_known(session, requests)
             results = []
             attached_before = False
             for (message_id, parsed), prepared in zip(batch, prepared_all, strict=True):
@@ -321,7 +324,11 @@ class InboxProcessor:
                 )
             )
         if prepared.instruction is not None and self.mailbox is not None:
-            answer = instructions.carry_out(session, prepared.instruction, parsed, self.mailbox, now)
+            autoflush, session.autoflush = session.autoflush, True  # the instruction reads what it changes
+            try:
+                answer = instructions.carry_out(session, prepared.instruction, parsed, self.mailbox, now)
+            finally:
+                session.autoflush = autoflush
             row.state = MessageState.INSTRUCTION
             row.parse_notes = [*row.parse_notes, f"a requester's instruction: {answer[:200]}"]
             return Processed(row.id, row.state, label, [])
@@ -349,7 +356,6 @@ class InboxProcessor:
                         notified_at=now if found.status == CANDIDATE else None,
                     )
                 )
-        session.flush()
         attached = [m for m in matches if m.status == ATTACHED]
         row.state = inbox.MATCHED if attached else inbox.HELD
         for found in attached:

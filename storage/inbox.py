@@ -344,9 +344,14 @@ def learn_authority_refs(
     One message teaches at most ``MAX_REFS_PER_MESSAGE``: a letter names its
     own reference or two, and a flood of tokens must not become references.
     """
-    known = set(
-        session.scalars(select(AuthorityReference.normalized).where(AuthorityReference.request_id == request_id))
-    )
+    cache = session.info.get(_KNOWN_REFS)
+    known = cache.get(request_id) if cache is not None else None
+    if known is None:
+        known = set(
+            session.scalars(select(AuthorityReference.normalized).where(AuthorityReference.request_id == request_id))
+        )
+        if cache is not None:
+            cache[request_id] = known
     added = []
     for printed, normalized in references:
         if len(added) >= MAX_REFS_PER_MESSAGE:
@@ -362,6 +367,27 @@ def learn_authority_refs(
         known.add(normalized)
         added.append(printed)
     return added
+
+
+_KNOWN_REFS = "foibot.known_authority_refs"
+
+
+def keep_authority_refs_known(session: Session, request_ids: set[int]) -> None:
+    """Read the references these requests already have in one query, for ``learn_authority_refs`` to use.
+
+    For a batch applied with autoflush off: the references learned earlier in
+    the batch are added to the same sets, so none is learned twice.
+    """
+    cache: dict[int, set[str]] = session.info.setdefault(_KNOWN_REFS, {})
+    wanted = [i for i in request_ids if i not in cache]
+    for i in wanted:
+        cache[i] = set()
+    for start in range(0, len(wanted), 500):
+        query = select(AuthorityReference.request_id, AuthorityReference.normalized).where(
+            AuthorityReference.request_id.in_(wanted[start : start + 500])
+        )
+        for request_id, normalized in session.execute(query):
+            cache[request_id].add(normalized)
 
 
 def load_requests(session: Session, request_ids: set[int]) -> list[FoiRequestRow]:
