@@ -15,8 +15,8 @@ from foi.references import find_references
 # A reference stops at a line break: "FOI/18/03161\n27 November 2018" is not one token.
 _TOKEN = r"[A-Z0-9](?:[A-Z0-9/_.\-]|[ ](?=\d)){1,40}[A-Z0-9]"
 _LABELLED = re.compile(
-    r"(?P<label>(?:\b(?:our|your|my|case|request|foi|eir|file|information\s+request|complaint|review)\s+)?"
-    r"(?:ref(?:erence)?s?\b\.?|case\b)(?:\s*(?:no\.?|numbers?|nos?\.?|num|ids?|#))?)"
+    r"(?P<label>(?:\b(?:our|your|my|case|request|foi|eir|file|information\s{1,3}request|complaint|review)\s{1,3})?"
+    r"(?:ref(?:erence)?s?\b\.?|case\b)(?:\s{0,3}(?:no\.?|numbers?|nos?\.?|num|ids?|#))?)"
     # Bounded runs of space and punctuation: no backtracking over long blank stretches.
     rf"[^\S\n]{{0,5}}(?:[:#\-–—=]{{1,3}}\s{{0,3}}|[^\S\n]{{1,5}})(?P<ref>{_TOKEN})",
     re.IGNORECASE | re.ASCII,
@@ -54,6 +54,57 @@ def _clean(candidate: str) -> str | None:
     return ref
 
 
+_LABEL_WORDS = ("ref", "case")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # keeps every offset
+# Lines a labelled reference can reach from its "ref" or "case": each ``\s{…,3}`` of the label crosses at most three.
+_LINES_BEFORE, _LINES_AFTER = 6, 6
+
+
+def labelled_matches(text: str) -> list[re.Match[str]]:
+    """``_LABELLED.finditer(text)``, read only in the lines around each "ref" or "case".
+
+    Every match holds one of those words and reaches at most a few lines
+    either side of it, so a letter's other lines are never scanned. A block
+    starts and ends at a line break, which each anchor of the pattern treats
+    as it treats the ends of the text: the matches are the same.
+    """
+    blocks: list[list[int]] = []
+    for anchor in _anchors(text):
+        first, last = _lines_around(text, anchor)
+        if blocks and first <= blocks[-1][1] + 1:
+            blocks[-1][1] = max(blocks[-1][1], last)
+        else:
+            blocks.append([first, last])
+    return [match for start, end in blocks for match in _LABELLED.finditer(text[start:end])]
+
+
+def _anchors(text: str) -> list[int]:
+    """Where "ref" or "case" occurs in ``text``, in any ASCII letter case (as the pattern reads them)."""
+    lowered = text.translate(_ASCII_LOWER)
+    found = []
+    for word in _LABEL_WORDS:
+        at = lowered.find(word)
+        while at >= 0:
+            found.append(at)
+            at = lowered.find(word, at + 1)
+    return sorted(found)
+
+
+def _lines_around(text: str, at: int) -> tuple[int, int]:
+    """The span of the lines from ``_LINES_BEFORE`` before the one holding ``at`` to ``_LINES_AFTER`` after it."""
+    start = at
+    for _ in range(_LINES_BEFORE + 1):
+        start = text.rfind("\n", 0, start)
+        if start < 0:
+            break
+    end = at
+    for _ in range(_LINES_AFTER + 1):
+        end = text.find("\n", end) + 1
+        if end == 0:
+            return start + 1, len(text)
+    return start + 1, end - 1
+
+
 def find_authority_refs(text: str) -> list[str]:
     """Return the authority's references in ``text``, as printed, in order, without repeats."""
     ours = {normalize_authority_ref(r) for r in find_references(text)}
@@ -72,7 +123,7 @@ def find_authority_refs(text: str) -> list[str]:
         seen.add(key)
         found.append(ref)
 
-    for match in _LABELLED.finditer(text):
+    for match in labelled_matches(text):
         label = match.group("label").lower()
         if label.startswith(("your", "my")):
             seen.add(normalize_authority_ref(match.group("ref")))
@@ -85,6 +136,7 @@ def find_authority_refs(text: str) -> list[str]:
 
 # A run of letters and digits joined by single / - _ . (each character is read once: linear).
 _CANDIDATE = re.compile(r"[A-Z0-9]+(?:[/\-_.][A-Z0-9]+)*", re.IGNORECASE | re.ASCII)
+_DIGIT = re.compile(r"\d", re.ASCII).search
 
 
 def reference_tokens(text: str, limit: int = 2000) -> list[str]:
@@ -94,9 +146,8 @@ def reference_tokens(text: str, limit: int = 2000) -> list[str]:
     written this time ("FOI request 6234788" holds "6234788").
     """
     tokens: dict[str, None] = {}
-    for match in _CANDIDATE.finditer(text):
-        token = match.group(0)
-        if not any(ch.isdigit() for ch in token):
+    for token in _CANDIDATE.findall(text):
+        if not _DIGIT(token):
             continue
         key = normalize_authority_ref(token)
         if len(key) >= 4:
