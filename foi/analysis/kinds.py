@@ -11,7 +11,9 @@ review procedures of the s.45 Code and FOISA s.21.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from enum import StrEnum
 
 from foi.analysis.cues import Cue, fold
@@ -155,22 +157,21 @@ def classify(
     scores = {kind: 0.0 for kind in _COMPILED}
     evidence: dict[str, list[str]] = {kind: [] for kind in _COMPILED}
     whole_refusal = False
-    # Only the cues whose words occur somewhere in the letter are tried on its sentences.
-    folded_letter = fold("\n".join(sentences))
-    present = {kind: [(c, w) for c, w in cues if c.may_match(folded_letter)] for kind, cues in _COMPILED.items()}
-    for sentence in sentences:
-        folded = fold(sentence)
+    reading = _Reading(sentences)
+    hits = {kind: reading.best_weights(cues) for kind, cues in _COMPILED.items()}
+    boilerplate_at = reading.hits(_RIGHTS_SECTION)
+    hedged_at = reading.hits(_HEDGE)
+    refused_whole_at = reading.hits(_WHOLE_REFUSAL)
+    # Only the sentences where some cue matched can change a score.
+    for i in sorted({i for found in hits.values() for i in found} | refused_whole_at):
+        sentence = sentences[i]
         # The standard "your rights" paragraph mentions reviews and refusals in every letter.
-        boilerplate = bool(_RIGHTS_SECTION.search(sentence, folded))
-        hedged = bool(_HEDGE.search(sentence, folded))
-        matched = {
-            kind: max((weight for cue, weight in cues if cue.search(sentence, folded)), default=0.0)
-            for kind, cues in present.items()
-        }
-        if hedged:
+        boilerplate = i in boilerplate_at
+        matched = {kind: found.get(i, 0.0) for kind, found in hits.items()}
+        if i in hedged_at:
             for kind in _HEDGED_KINDS:
                 matched[kind] = 0.0
-        elif not boilerplate and _WHOLE_REFUSAL.search(sentence, folded):
+        elif not boilerplate and i in refused_whole_at:
             whole_refusal = True
         # "I can confirm that we do not hold…" confirms nothing was provided.
         if matched["not_held"] or matched["refusal"]:
@@ -196,6 +197,51 @@ def classify(
         confidence = max(confidence, 0.75)
         chosen = [*chosen[:2], f"all {answered} parts of the request answered"]
     return Verdict(kind, confidence, chosen, scores)
+
+
+class _Reading:
+    """The sentences of a letter, with where each cue's literals occur (see ``foi.analysis.cues``).
+
+    A cue's pattern is searched only in the sentences holding one of its
+    needles, found by scanning the folded letter once per needle rather than
+    every sentence once per cue.
+    """
+
+    def __init__(self, sentences: list[str]) -> None:
+        self.sentences = sentences
+        folded = [fold(sentence) for sentence in sentences]
+        self.folded = folded
+        self.letter = "\n".join(folded)
+        self.starts = list(accumulate((len(f) + 1 for f in folded[:-1]), initial=0))
+        self._where: dict[str, set[int]] = {}
+
+    def _holding(self, needle: str) -> set[int]:
+        found = self._where.get(needle)
+        if found is None:
+            found = set()
+            at = self.letter.find(needle)
+            while at >= 0:
+                found.add(bisect_right(self.starts, at) - 1)
+                at = self.letter.find(needle, at + 1)
+            self._where[needle] = found
+        return found
+
+    def hits(self, cue: Cue) -> set[int]:
+        """The sentences ``cue`` matches."""
+        if cue.needles is None:
+            candidates: set[int] | range = range(len(self.sentences))
+        else:
+            candidates = set().union(*(self._holding(needle) for needle in cue.needles))
+        return {i for i in candidates if cue.pattern.search(self.sentences[i])}
+
+    def best_weights(self, cues: list[tuple[Cue, float]]) -> dict[int, float]:
+        """For each sentence some of ``cues`` match, the heaviest weight among them."""
+        best: dict[int, float] = {}
+        for cue, weight in cues:
+            for i in self.hits(cue):
+                if weight > best.get(i, 0.0):
+                    best[i] = weight
+        return best
 
 
 def _decide(scores: dict[str, float], unanswered: int, answered: int, whole_refusal: bool = False) -> str:
