@@ -171,22 +171,33 @@ class MailboxWatcher:
 
 
 def _batches(client: imapclient.IMAPClient, uids: list[int]) -> list[list[int]]:
-    """Split ``uids`` into FETCH batches of at most FETCH_BATCH messages and FETCH_BYTES (RFC822.SIZE)."""
+    """Split ``uids`` into FETCH batches of at most FETCH_BATCH messages and FETCH_BYTES (RFC822.SIZE).
+
+    A message no larger than FETCH_BYTES / FETCH_BATCH is counted at that
+    size, so a full batch of them stays within the bytes; only the larger
+    ones, found by one SEARCH LARGER, have their sizes fetched. A mailbox of
+    ordinary letters costs one SEARCH rather than a size per message.
+    """
+    small = max(1, FETCH_BYTES // FETCH_BATCH)
+    wanted = set(uids)
+    found = client.search(["UID", f"{uids[0]}:{uids[-1]}", "LARGER", str(small)])
+    large = sorted(uid for uid in found if uid in wanted)
+    sizes: dict[int, int] = {}
+    for start in range(0, len(large), 1000):
+        fetched = client.fetch(large[start : start + 1000], ["RFC822.SIZE"])
+        sizes.update({uid: int(data.get(b"RFC822.SIZE", 0) or 0) for uid, data in fetched.items()})
     batches: list[list[int]] = []
-    for start in range(0, len(uids), 1000):
-        chunk = uids[start : start + 1000]
-        sizes = client.fetch(chunk, ["RFC822.SIZE"])
-        batch: list[int] = []
-        total = 0
-        for uid in chunk:
-            size = int(sizes.get(uid, {}).get(b"RFC822.SIZE", 0) or 0)
-            if batch and (len(batch) >= FETCH_BATCH or total + size > FETCH_BYTES):
-                batches.append(batch)
-                batch, total = [], 0
-            batch.append(uid)
-            total += size
-        if batch:
+    batch: list[int] = []
+    total = 0
+    for uid in uids:
+        size = sizes.get(uid, small)
+        if batch and (len(batch) >= FETCH_BATCH or total + size > FETCH_BYTES):
             batches.append(batch)
+            batch, total = [], 0
+        batch.append(uid)
+        total += size
+    if batch:
+        batches.append(batch)
     return batches
 
 
