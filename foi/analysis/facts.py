@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from foi.analysis.cues import Cue, finditer_from, fold
 from foi.analysis.text import DATE, DATE_BODY, DATE_NO_YEAR_BODY, MONTHS, clean, parse_date
 
 # FOIA Part II exemptions (ss.21–44) with s.12 (cost) and s.14 (vexatious). FOISA's exemptions are
@@ -21,12 +22,11 @@ _SECTION = re.compile(
     rf"\b(?:section|sections|s\.|ss\.|s)\s?(?P<list>{_ITEM}(?:\s*(?:,|and|&)\s*(?:(?:section|s\.?)\s?)?{_ITEM})*)",
     re.IGNORECASE,
 )
-_SCOTTISH = re.compile(r"\(Scotland\) Act|\bFOISA\b|Scottish Information Commissioner|\bEISR\b", re.IGNORECASE)
+_SCOTTISH = Cue.of(r"\(Scotland\) Act|\bFOISA\b|Scottish Information Commissioner|\bEISR\b")
 # A cost-limit refusal often names no section: FOIA/FOISA s.12 all the same.
-_COST_LIMIT = re.compile(
+_COST_LIMIT = Cue.of(
     r"(?:would|will)\s+exceed\s+the\s+(?:upper\s+)?(?:cost\s+limit|appropriate\s+limit|[‘'\"]appropriate\s+limit)|"
-    r"exceed(?:s|ing)?\s+the\s+(?:upper\s+)?cost\s+limit|excessive\s+cost",
-    re.IGNORECASE,
+    r"exceed(?:s|ing)?\s+the\s+(?:upper\s+)?cost\s+limit|excessive\s+cost"
 )
 _REGULATION = re.compile(
     r"\b(?:regulations?|regs?\.?|r\.)\s?(?P<list>1[0-3](?:\(\d+\))*(?:\([a-z]\))*(?:\s*(?:,|and|&)\s*(?:reg\.?\s?)?1[0-3](?:\(\d+\))*(?:\([a-z]\))*)*)",
@@ -46,11 +46,13 @@ _WINDOW = re.compile(
 )
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _PROMISE = re.compile(
-    rf"(?:respond|reply|response|answer|decision|provide|extend\w*|until|deadline|expect)[^.]{{0,80}}?"
+    # The lookahead is implied by the rest (a date's first digit comes before any full stop): it only fails fast.
+    rf"(?:respond|reply|response|answer|decision|provide|extend\w*|until|deadline|expect)(?=[^.\d]*\d)[^.]{{0,80}}?"
     rf"(?:by|before|no later than|until|on or before|on)\s+"
     rf"(?P<date>(?:\w+day,?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})",
     re.IGNORECASE,
 )
+_PROMISE_WORDS = ("respon", "reply", "answer", "decision", "provide", "extend", "until", "deadline", "expect")
 # "received by Transport for London (TfL) on 4 October 2023", "your request dated 7 March 2018",
 # "your email of 21 April 2018": a few words (an acronym in brackets among them) before the date.
 _RECEIVED = re.compile(
@@ -62,7 +64,7 @@ _RECEIVED = re.compile(
 
 def is_scottish(text: str) -> bool:
     """Return True when the letter is written under FOISA/EISR (the section numbers mean other things)."""
-    return bool(_SCOTTISH.search(text))
+    return bool(_SCOTTISH.search(text, fold(text)))
 
 
 def exemptions(text: str, scottish: bool | None = None) -> list[str]:
@@ -79,7 +81,7 @@ def exemptions(text: str, scottish: bool | None = None) -> list[str]:
             number, detail = one.group(1).upper(), re.sub(r"\s+(\d)", r"(\1)", one.group(2).lower())
             if number in allowed:
                 _add(found, f"s.{number}{detail.replace(' ', '')}")
-    if _COST_LIMIT.search(text) and not any(item.startswith("s.12") for item in found):
+    if _COST_LIMIT.search(text, fold(text)) and not any(item.startswith("s.12") for item in found):
         found.append("s.12")
     for match in _REGULATION.finditer(text):
         for one in _ONE.finditer(match.group("list")):
@@ -184,7 +186,7 @@ def received_date(text: str, letter: dt.date | None) -> dt.date | None:
 
 def promised_date(text: str, letter: dt.date | None = None) -> dt.date | None:
     """Return a date by which a reply is promised ("we will respond by 4 June 2020")."""
-    for match in _PROMISE.finditer(clean(text)):
+    for match in finditer_from(_PROMISE, _PROMISE_WORDS, clean(text)):
         found = parse_date(match.group("date"))
         if found and (letter is None or found >= letter):
             return found
@@ -230,11 +232,16 @@ def _review_sentences(text: str) -> list[str]:
 
 def regulator(text: str) -> str | None:
     """Return "SIC" or "ICO" for the regulator the letter names."""
-    if re.search(r"scottish information commissioner|itspublicknowledge", text, re.IGNORECASE):
+    folded = fold(text)
+    if _SIC.search(text, folded):
         return "SIC"
-    if re.search(r"information commissioner|\bICO\b|ico\.org\.uk", text, re.IGNORECASE):
+    if _ICO.search(text, folded):
         return "ICO"
     return None
+
+
+_SIC = Cue.of(r"scottish information commissioner|itspublicknowledge")
+_ICO = Cue.of(r"information commissioner|\bICO\b|ico\.org\.uk")
 
 
 # What an internal review decided, read in this order (the first that matches wins). "Upheld" is ambiguous

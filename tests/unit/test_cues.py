@@ -7,8 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from foi.analysis import kinds, sections
-from foi.analysis.cues import Cue, fold, needles
+from foi.analysis import facts, kinds, sections
+from foi.analysis.cues import Cue, finditer_from, fold, needles
 from foi.analysis.text import sentences
 from tests import letter_fixtures
 
@@ -79,3 +79,25 @@ def test_a_pattern_of_any_shape_compiles_to_a_cue() -> None:
     cue = Cue.of(r"(?i)(?=x)y|z{2,}")  # a lookahead and a repeat: no needle to rely on for the first
     assert cue.search("zz", fold("zz"))
     assert not cue.search("y", fold("y"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["We", "will", "respond", "RESPONSE", "reply", "provide", "extended", "until", "Deadline", "expect",
+             "by", "before", "on", "no later than", "4", "14th", "June", "Jan.", "2024", "3/7/2025", "Friday,",
+             ".", "the", "decision", "answer", "\n"]
+        ),  # fmt: skip
+        max_size=30,
+    ).map(" ".join)
+)
+def test_a_promise_found_from_its_words_is_what_a_full_scan_finds(text: str) -> None:
+    spans = [m.span() for m in facts._PROMISE.finditer(text)]
+    assert [m.span() for m in finditer_from(facts._PROMISE, facts._PROMISE_WORDS, text)] == spans
+
+
+def test_the_letters_give_the_same_promises_either_way() -> None:
+    for letter in LETTERS:
+        quick = finditer_from(facts._PROMISE, facts._PROMISE_WORDS, letter)
+        assert [m.span() for m in quick] == [m.span() for m in facts._PROMISE.finditer(letter)]
