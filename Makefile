@@ -27,8 +27,12 @@ run: $(VENV)/.installed-app
 	$(BIN)/foibot db upgrade
 	$(BIN)/foibot run
 
+# The suite on TEST_WORKERS processes, then the few tests that time themselves, alone
+# (pytest exits 5 when PYTEST_ARGS selects none of them).
+TEST_WORKERS ?= 2
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: install
 	$(BIN)/ruff check .

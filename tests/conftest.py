@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +14,9 @@ from tests.servers import postgres
 from tests.servers.common import unavailable
 
 _database_numbers = itertools.count(1)
-TEMPLATE = "foibot_template"
+# Under pytest-xdist each worker has its own names (they may share an external server).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+TEMPLATE = f"foibot_template_{_WORKER}"
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +58,7 @@ def _with_database(url: str, name: str) -> str:
 
 def new_postgres_database(admin_url: str, template: str) -> str:
     """Create a fresh, migrated database from the template and return its URL."""
-    name = f"foibot_test_{next(_database_numbers)}"
+    name = f"foibot_test_{_WORKER}_{next(_database_numbers)}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))

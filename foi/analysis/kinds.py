@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
 from enum import StrEnum
+from itertools import accumulate
 
 from foi.analysis.cues import Cue, fold
 from foi.analysis.sections import HEDGE

@@ -254,6 +254,7 @@ def sandboxed_bot(server, database, clock, sent):
     parser.close()
 
 
+@pytest.mark.serial  # timed: run with nothing beside it
 def test_help_is_answered_within_0_2_s_while_another_user_downloads_a_15_mb_attachment(
     server, sandboxed_bot, database, clock, sent
 ):

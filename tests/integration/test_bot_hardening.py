@@ -142,6 +142,7 @@ def test_a_forged_delete_button_tells_the_truth(server, bot):
     assert "There is no open draft to delete" in chat.text
 
 
+@pytest.mark.serial  # timed: run with nothing beside it
 def test_one_users_slow_download_does_not_make_another_wait(server, bot, database):
     import time
 

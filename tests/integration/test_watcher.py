@@ -49,8 +49,9 @@ def wait_for_count(database, expected: int, timeout: float) -> float | None:
 def watching(database, dovecot):
     """A watcher running in a thread; yields it and stops it afterwards."""
     watcher = MailboxWatcher(
-        config_for(dovecot), database, InboxProcessor(database, now).process_pending, now, idle_renew=60
-    )
+        config_for(dovecot), database, InboxProcessor(database, now).process_pending, now, idle_renew=60,
+        max_backoff=2.0,  # a restarted server is tried again within seconds, however often it refused
+    )  # fmt: skip
     stop = threading.Event()
     thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
     thread.start()
@@ -93,7 +94,7 @@ def test_server_restarted_under_the_watcher(database, dovecot, watching):
     assert wait_for_count(database, 1, 5) is not None
     dovecot.restart()
     append(dovecot, "INBOX", mail(2, "After"))
-    assert wait_for_count(database, 2, 20) is not None
+    assert wait_for_count(database, 2, 30) is not None
     assert watching.connections >= 2
     with database.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(MailboxUid)) == 2

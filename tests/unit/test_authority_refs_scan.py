@@ -38,8 +38,31 @@ def test_a_label_split_over_lines_is_still_read() -> None:
 @given(
     st.lists(
         st.sampled_from(
-            ["our", "your", "Ref", "REF", "reference", "case", "Case No", "no.", "request", "information", ":",
-             "-", "#", "2024/0815", "FOI", "123456", "EIR/23/0456", "\n", "\n", "\n\n", " ", "the", "refuse"]
+            [
+                "our",
+                "your",
+                "Ref",
+                "REF",
+                "reference",
+                "case",
+                "Case No",
+                "no.",
+                "request",
+                "information",
+                ":",
+                "-",
+                "#",
+                "2024/0815",
+                "FOI",
+                "123456",
+                "EIR/23/0456",
+                "\n",
+                "\n",
+                "\n\n",
+                " ",
+                "the",
+                "refuse",
+            ]
         ),  # fmt: skip
         max_size=40,
     ).map(" ".join)

@@ -85,9 +85,34 @@ def test_a_pattern_of_any_shape_compiles_to_a_cue() -> None:
 @given(
     st.lists(
         st.sampled_from(
-            ["We", "will", "respond", "RESPONSE", "reply", "provide", "extended", "until", "Deadline", "expect",
-             "by", "before", "on", "no later than", "4", "14th", "June", "Jan.", "2024", "3/7/2025", "Friday,",
-             ".", "the", "decision", "answer", "\n"]
+            [
+                "We",
+                "will",
+                "respond",
+                "RESPONSE",
+                "reply",
+                "provide",
+                "extended",
+                "until",
+                "Deadline",
+                "expect",
+                "by",
+                "before",
+                "on",
+                "no later than",
+                "4",
+                "14th",
+                "June",
+                "Jan.",
+                "2024",
+                "3/7/2025",
+                "Friday,",
+                ".",
+                "the",
+                "decision",
+                "answer",
+                "\n",
+            ]
         ),  # fmt: skip
         max_size=30,
     ).map(" ".join)

@@ -25,6 +25,9 @@ from mail.legacy import extract_uuencoded
 from mail.parse import MAX_FILENAME, parse_message, safe_filename
 from tests.mail_fixtures import FIXTURES
 
+# Each reading must finish within a bound of seconds: timed with nothing running beside it.
+pytestmark = pytest.mark.serial
+
 FUZZ = settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
