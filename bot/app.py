@@ -27,12 +27,12 @@ from telegram.ext import (
 )
 
 from bot.flow import COMMANDS, Flow
-from bot.notify import NOTICE_LEASE, Notice, claim_notices, notice_failed, notice_told, prompt_screen
+from bot.notify import NOTICE_LEASE, Notice, claim_notices, prompt_screen
 from bot.screens import MAX_CAPTION, Screen, cut_html, esc, split_message
 from bot.tracking_views import digest_screen
 from mail.compose import Mailbox
 from mail.parse import Parser, parse_message
-from service import digests, prompts
+from service import digests, notices, prompts
 from service.batches import BatchSettings
 from service.followups import unanswered_parts
 from service.limits import Limits, refusal_for_user
@@ -101,14 +101,14 @@ class BotService:
             return flow.text(value)
 
     def notice_told(self, notice: Notice) -> None:
-        if notice.link_id is not None:
+        if notice.pending is not None:
             with self.database.unit_of_work() as session:
-                notice_told(session, notice.link_id, self.clock())
+                notices.told(session, notice.pending, self.clock())
 
     def notice_failed(self, notice: Notice) -> None:
-        if notice.link_id is not None:
+        if notice.pending is not None:
             with self.database.unit_of_work() as session:
-                notice_failed(session, notice.link_id)
+                notices.give_back(session, notice.pending)
 
     def take_notices(self) -> list[Notice]:
         """Claim replies and held mail not yet told to their owners."""

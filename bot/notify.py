@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.screens import Button, Screen, esc
@@ -16,8 +15,9 @@ from foi.followup import Prompt
 from foi.laws import law_for
 from mail.matching import AUTH_FAILED
 from mail.parse import DEFAULT_MAX_BYTES, Parser, parse_message
+from service import notices
 from service.replies import KIND_WORDS
-from storage.models import FoiRequestRow, MessageLink, MessageRow, OutboxMessage, User
+from storage.models import FoiRequestRow, MessageRow
 
 REVIEWABLE = {"partial", "refusal", "not_held", "information_provided"}
 
@@ -26,10 +26,10 @@ REVIEWABLE = {"partial", "refusal", "not_held", "information_provided"}
 class Notice:
     telegram_id: int
     screens: list[Screen]
-    link_id: int | None = None  # the message link it tells about: marked told once Telegram accepted it
+    pending: notices.PendingNotice | None = None  # what it tells: marked told once Telegram accepted it
 
 
-NOTICE_LEASE = dt.timedelta(seconds=60)  # a claimed notice not told by then is claimed again
+NOTICE_LEASE = notices.LEASE
 
 
 def claim_notices(
@@ -39,112 +39,46 @@ def claim_notices(
     parse: Parser = parse_message,
     lease: dt.timedelta = NOTICE_LEASE,
 ) -> list[Notice]:
-    """Claim messages not yet told to their owners and return what to tell them.
-
-    A claim is a lease, not the telling: ``notice_told`` marks a notice told once Telegram accepted
-    it, ``notice_failed`` gives it back. A crash in between repeats a notice; it never loses one.
-    """
-    stale = now - lease
-    unclaimed = or_(MessageLink.notice_claimed_at.is_(None), MessageLink.notice_claimed_at < stale)
-    pending = session.execute(
-        select(
-            MessageLink.id,
-            MessageLink.message_id,
-            MessageLink.request_id,
-            MessageLink.status,
-            MessageLink.reason,
-            MessageLink.note,
-        )
-        .join(MessageRow, MessageRow.id == MessageLink.message_id)
-        .join(FoiRequestRow, FoiRequestRow.id == MessageLink.request_id)
-        .join(User, User.id == FoiRequestRow.owner_id)
-        .where(
-            MessageLink.notified_at.is_(None),
-            MessageLink.status.in_(["attached", "suggested"]),
-            unclaimed,
-            # A requester on the email channel is told by mailchannel/, not here.
-            or_(User.telegram_id.is_not(None), User.email.is_(None)),
-        )
-        .order_by(MessageLink.id)
-        .limit(limit)
-    ).all()
-    notices: list[Notice] = []
-    for link_id, message_id, request_id, status, reason, note in pending:
-        claimed = session.execute(
-            update(MessageLink)
-            .where(MessageLink.id == link_id, MessageLink.notified_at.is_(None), unclaimed)
-            .values(notice_claimed_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            continue  # another sender has it
-        request = session.get(FoiRequestRow, request_id)
-        message = session.get(MessageRow, message_id)
-        owner = session.get(User, request.owner_id) if request is not None else None
-        if request is None or message is None or owner is None or owner.telegram_id is None:
-            notice_told(session, link_id, now)  # nobody on Telegram to tell (a request from the command line)
+    """Claim the chat's notices not yet told (``service.notices``) and return the screens that tell them."""
+    told = []
+    for pending in notices.claim(session, now, notices.TELEGRAM, limit, lease):
+        screens = notice_screens(session, pending, parse)
+        if pending.telegram_id is None or not screens:  # the request or its letter is gone meanwhile
+            notices.told(session, pending, now)
             continue
-        if message.direction == "out":
-            screens = [sent_screen(request, message)]
-        elif status == "attached":
-            screens = reply_screens(request, message, parse)
-        else:
-            screens = held_screens(request, message, reason, note)
-        notices.append(Notice(owner.telegram_id, screens, link_id))
-    notices.extend(_failed_sends(session, now))
-    return notices
+        told.append(Notice(pending.telegram_id, screens, pending))
+    return told
 
 
-def notice_told(session: Session, link_id: int, now: dt.datetime) -> None:
-    """Mark a notice told: Telegram accepted every screen of it."""
-    session.execute(
-        update(MessageLink)
-        .where(MessageLink.id == link_id)
-        .values(notified_at=now)
-        .execution_options(synchronize_session=False)
+def notice_screens(session: Session, pending: notices.PendingNotice, parse: Parser = parse_message) -> list[Screen]:
+    """The screens that tell one notice, in the chat's words."""
+    request = session.get(FoiRequestRow, pending.request_id)
+    if request is None:
+        return []
+    if pending.kind == notices.NoticeKind.SEND_FAILED:
+        return [failed_letter_screen(request, pending.letter_kind or "letter", pending.error)]
+    message = session.get(MessageRow, pending.message_id) if pending.message_id is not None else None
+    if message is None:
+        return []
+    if pending.kind == notices.NoticeKind.DELIVERED:
+        return [sent_screen(request, message)]
+    if pending.kind == notices.NoticeKind.REPLY:
+        return reply_screens(request, message, parse)
+    return held_screens(request, message, pending.reason or "", pending.note)
+
+
+def failed_letter_screen(request: FoiRequestRow, kind: str, error: str | None) -> Screen:
+    """Tell the owner that a letter of theirs could not be delivered, and offer to correct the address."""
+    text = (
+        f"⛔ Your {esc(kind)} for <b>{esc(request.reference)}</b> could not be delivered to "
+        f"{esc(request.authority.foi_email if request.authority else 'the authority')}.\n"
+        f"The mail server said: <code>{esc(error or 'no reason given')}</code>\n\n"
+        "Check the address on the authority's website, then correct it here and I will send it again."
     )
-
-
-def notice_failed(session: Session, link_id: int) -> None:
-    """Give a claimed notice back, so the next round tells it."""
-    session.execute(
-        update(MessageLink)
-        .where(MessageLink.id == link_id, MessageLink.notified_at.is_(None))
-        .values(notice_claimed_at=None)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _failed_sends(session: Session, now: dt.datetime) -> list[Notice]:
-    failed = session.execute(
-        select(OutboxMessage.id, OutboxMessage.request_id, OutboxMessage.kind, OutboxMessage.last_error)
-        .where(OutboxMessage.status == "failed", OutboxMessage.failure_notified_at.is_(None))
-        .order_by(OutboxMessage.id)
-        .limit(20)
-    ).all()
-    notices = []
-    for outbox_id, request_id, kind, error in failed:
-        claimed = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == outbox_id, OutboxMessage.failure_notified_at.is_(None))
-            .values(failure_notified_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        request = session.get(FoiRequestRow, request_id) if request_id else None
-        owner = session.get(User, request.owner_id) if request else None
-        if claimed != 1 or request is None or owner is None or owner.telegram_id is None:
-            continue
-        text = (
-            f"⛔ Your {esc(kind)} for <b>{esc(request.reference)}</b> could not be delivered to "
-            f"{esc(request.authority.foi_email if request.authority else 'the authority')}.\n"
-            f"The mail server said: <code>{esc(error or 'no reason given')}</code>\n\n"
-            "Check the address on the authority's website, then correct it here and I will send it again."
-        )
-        buttons = [[("See the request", f"r:{request.id}")]]
-        if kind == "request":
-            buttons.insert(0, [("✏️ Correct the address and resend", f"ca:{request.id}")])
-        notices.append(Notice(owner.telegram_id, [Screen(text, buttons)]))
-    return notices
+    buttons = [[("See the request", f"r:{request.id}")]]
+    if kind == "request":
+        buttons.insert(0, [("✏️ Correct the address and resend", f"ca:{request.id}")])
+    return Screen(text, buttons)
 
 
 def sent_screen(request: FoiRequestRow, message: MessageRow) -> Screen:

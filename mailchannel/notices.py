@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from foi import letters
 from mail.compose import Mailbox
-from service import digests, followups, instructions, prompts
+from service import digests, followups, instructions, notices, prompts
 from service.replies import KIND_WORDS
 from storage.db import Database
-from storage.models import FoiRequestRow, MessageLink, MessageRow, User
+from storage.models import FoiRequestRow, MessageRow, User
 
-LEASE = dt.timedelta(minutes=5)
+LEASE = dt.timedelta(minutes=5)  # the queue and the "told" mark share a transaction: a lease only guards a crash
 LIMIT = 50
 
 
@@ -74,36 +73,44 @@ def _digest_text(digest: digests.Digest) -> tuple[str, str]:
 
 
 def _replies(session: Session, mailbox: Mailbox, now: dt.datetime) -> int:
-    stale = now - LEASE
-    rows = session.execute(
-        select(MessageLink, MessageRow, FoiRequestRow, User.email)
-        .join(MessageRow, MessageRow.id == MessageLink.message_id)
-        .join(FoiRequestRow, FoiRequestRow.id == MessageLink.request_id)
-        .join(User, User.id == FoiRequestRow.owner_id)
-        .where(
-            MessageLink.notified_at.is_(None),
-            MessageLink.status.in_(["attached", "suggested"]),
-            or_(MessageLink.notice_claimed_at.is_(None), MessageLink.notice_claimed_at < stale),
-            User.telegram_id.is_(None),
-            User.email.is_not(None),
-        )
-        .order_by(MessageLink.id)
-        .limit(LIMIT)
-        .with_for_update(skip_locked=True, of=MessageLink)
-    ).all()
+    """Queue an email for each reply, held letter and failed letter not yet told; mark each told with it."""
     told = 0
-    for link, message, request, address in rows:
-        if message.direction == "in":  # our own letters going out are not news to their writer
-            _queue(session, mailbox, address, *_reply_text(request, message, link), now)
+    for pending in notices.claim(session, now, notices.EMAIL, LIMIT, LEASE):
+        text = _notice_text(session, pending)
+        if text is not None and pending.email:
+            _queue(session, mailbox, pending.email, *text, now)
             told += 1
-        link.notified_at = now
+        notices.told(session, pending, now)  # in the queue's transaction: both happen, or neither
     return told
 
 
-def _reply_text(request: FoiRequestRow, message: MessageRow, link: MessageLink) -> tuple[str, str]:
+def _notice_text(session: Session, pending: notices.PendingNotice) -> tuple[str, str] | None:
+    request = session.get(FoiRequestRow, pending.request_id)
+    if request is None or pending.kind == notices.NoticeKind.DELIVERED:
+        return None  # our own letters going out are not news to their writer
+    if pending.kind == notices.NoticeKind.SEND_FAILED:
+        return _failed_text(request, pending)
+    message = session.get(MessageRow, pending.message_id) if pending.message_id is not None else None
+    return None if message is None else _reply_text(request, message, pending.kind == notices.NoticeKind.REPLY)
+
+
+def _failed_text(request: FoiRequestRow, pending: notices.PendingNotice) -> tuple[str, str]:
+    address = request.authority.foi_email if request.authority else "the authority"
+    subject = f"[{request.reference or ''}] Your {pending.letter_kind or 'letter'} could not be delivered"
+    body = [
+        f"{request.reference or ''}: {request.title}",
+        f"Your {pending.letter_kind or 'letter'} could not be delivered to {address}.",
+        f"The mail server said: {pending.error or 'no reason given'}",
+        "Check the address on the authority's website and tell the operator of this foibot: the letter is "
+        "kept, and can be sent again once the address is corrected.",
+    ]
+    return subject, "\n\n".join(body)
+
+
+def _reply_text(request: FoiRequestRow, message: MessageRow, attached: bool) -> tuple[str, str]:
     authority = request.authority.name if request.authority else (message.from_address or "the authority")
     reference = request.reference or ""
-    if link.status != "attached":
+    if not attached:
         subject = f"[{reference}] A message that may belong to your request"
         body = [
             f"A message from {message.from_address or 'an unknown sender'} may belong to {reference} "

@@ -376,6 +376,8 @@ class OutboxMessage(Base):
     message_row_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     # When the owner was told that it failed for good (None: not yet, or not failed).
     failure_notified_at: Mapped[dt.datetime | None]
+    # When a sender of notices took the failure to tell (a lease: given back, or taken again once stale).
+    failure_notice_claimed_at: Mapped[dt.datetime | None]
 
 
 class EmailAction(Base):

@@ -72,7 +72,7 @@ def test_the_chat_still_tells_its_own_users_and_cli_users_without_an_address_are
     assert email_channel.deliver(database, MAILBOX, clock()) == 0
     with database.unit_of_work() as session:
         told = claim_notices(session, clock())
-        assert [n.telegram_id for n in told if n.link_id is not None] == [4242, 4242]  # its sent notice and reply
+        assert [n.telegram_id for n in told if n.pending is not None] == [4242, 4242]  # its sent notice and reply
         assert session.scalar(select(User).where(User.real_name == "No Address")).email is None
 
 
