@@ -115,8 +115,7 @@ class Flow(FollowUpSteps, TrackingSteps, PrivacySteps, PaperSteps):
 
     def own_request(self, request_id: int) -> FoiRequestRow | None:
         """Return the request only if it belongs to this user."""
-        request = self.session.get(FoiRequestRow, request_id)
-        return request if request is not None and request.owner_id == self.user.id else None
+        return drafts.owned_request(self.session, self.user, request_id)
 
     # --- entry points -----------------------------------------------------------------------
 

@@ -6,13 +6,11 @@ owner before anything is shown or changed.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING, Any
-
 from sqlalchemy import select
 
 from bot import views
 from bot.screens import Screen, esc
+from bot.steps import Steps
 from foi import deadlines, letters
 from foi.laws import law_for
 from foi.lifecycle import Event, can
@@ -23,36 +21,9 @@ from service.ingest import assign
 from service.replies import KIND_WORDS, correct_kind, on_reply_attached
 from storage.models import FoiRequestRow, MessageLink, MessageRow
 
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
-    from mail.compose import Mailbox
-    from mail.parse import Parser
-    from storage.models import User
-
-
-class FollowUpSteps:
+class FollowUpSteps(Steps):
     """Replies to authorities, kind corrections, held mail, prompts' letters and the complaint pack."""
-
-    session: Session
-    user: User
-    mailbox: Mailbox
-    now: dt.datetime
-    parse: Parser
-
-    if TYPE_CHECKING:
-
-        @property
-        def conversation(self) -> dict[str, Any]: ...
-
-        @property
-        def state(self) -> str: ...
-
-        def go(self, state: str, **data: Any) -> None: ...
-
-        def remember(self, **data: Any) -> None: ...
-
-        def own_request(self, request_id: int) -> FoiRequestRow | None: ...
 
     def _own_message(self, message_id: str) -> tuple[MessageRow, FoiRequestRow] | None:
         return views.own_message(self.session, self.user, int(message_id))

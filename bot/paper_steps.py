@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import dateparser
-from sqlalchemy.orm import Session
 
 from bot.screens import Screen, esc
+from bot.steps import Steps
 from foi import deadlines
 from service import paper_letters
 from service.replies import KIND_WORDS
-from storage.models import FoiRequestRow, MessageRow, User
+from storage.models import MessageRow
 
 ASK_FILE = (
     "Send the letter as <b>one photo</b> (a clear, flat, well-lit picture of its first page is usually enough) "
@@ -20,23 +20,7 @@ ASK_FILE = (
 )
 
 
-class PaperSteps:
-    session: Session
-    user: User
-    now: dt.datetime
-
-    if TYPE_CHECKING:
-
-        @property
-        def conversation(self) -> dict[str, Any]: ...
-
-        @property
-        def state(self) -> str: ...
-
-        def go(self, state: str, **data: Any) -> None: ...
-
-        def own_request(self, request_id: int) -> FoiRequestRow | None: ...
-
+class PaperSteps(Steps):
     def paper_buttons(self) -> dict[str, Any]:
         return {"pl": self.on_paper_letter, "pd": self.on_paper_day}
 
@@ -92,7 +76,7 @@ class PaperSteps:
         if request is None or row is None or int(self.conversation.get("message") or 0) != message_id:
             return [Screen("That letter is no longer waiting for its date.")]
         try:
-            analysis = paper_letters.arrived(self.session, request, row, day, self.now)
+            analysis = paper_letters.arrived(self.session, request, row, day, self.now, self.parse)
         except paper_letters.PaperRefused as refusal:
             return [Screen(f"{esc(str(refusal)).capitalize()}. Choose or type the day it arrived.")]
         self.go("idle")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from bot.screens import Screen
+from bot.steps import Steps
 from service import privacy
-from storage.models import User
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +25,7 @@ FORGET_WARNING = (
 )
 
 
-class PrivacySteps:
-    session: Session
-    user: User
-    now: dt.datetime
-
+class PrivacySteps(Steps):
     def privacy_commands(self) -> dict[str, Any]:
         return {"mydata": self.cmd_mydata, "forget": self.cmd_forget}
 

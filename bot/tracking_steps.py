@@ -13,22 +13,18 @@ against the user (``own_request``, ``batches.owned``, ``owned_project``).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import tempfile
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy.orm import Session
+from typing import Any
 
 from bot import tracking_views as tv
 from bot.screens import Screen, esc
+from bot.steps import Steps
 from foi.digests import DigestChoice
 from foi.tracking import StatusGroup
-from mail.compose import Mailbox
 from service import batches, digests, exports, listing, projects, statistics
-from service.batches import BatchSettings
 from service.listing import Filter
-from storage.models import FoiRequestRow, User
+from storage.models import FoiRequestRow
 
 MAX_FILE = 45 * 1024 * 1024  # Telegram bots may send files up to 50 MB
 MAX_BODIES_TYPED = 500
@@ -41,26 +37,7 @@ BODIES_HELP = (
 )
 
 
-class TrackingSteps:
-    session: Session
-    user: User
-    mailbox: Mailbox
-    now: dt.datetime
-    batches: BatchSettings
-
-    if TYPE_CHECKING:
-
-        @property
-        def conversation(self) -> dict[str, Any]: ...
-
-        def go(self, state: str, **data: Any) -> None: ...
-
-        def remember(self, **data: Any) -> None: ...
-
-        def own_request(self, request_id: int) -> FoiRequestRow | None: ...
-
-    # --- the tables Flow merges into its own --------------------------------------------------
-
+class TrackingSteps(Steps):
     def tracking_commands(self) -> dict[str, Any]:
         return {"batch": self.cmd_batch, "batches": self.cmd_batches}
 

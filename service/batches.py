@@ -25,7 +25,7 @@ from foi.lifecycle import Event, Status
 from foi.questions import Question, parse_questions
 from foi.tracking import next_due
 from mail.compose import Mailbox
-from service import outgoing
+from service import outgoing, projects
 from service.drafts import may_write_to
 from service.listing import dates_of
 from service.prompts import latest_analyses
@@ -228,8 +228,8 @@ def _free_name(session: Session, user: User, wanted: str) -> str:
 
 def owned(session: Session, user: User, project_id: int) -> Project | None:
     """The user's own batch with this id, or None (someone else's is never shown)."""
-    project = session.get(Project, project_id)
-    return project if project is not None and project.owner_id == user.id and project.kind == BATCH else None
+    project = projects.owned_project(session, user, project_id)
+    return project if project is not None and project.kind == BATCH else None
 
 
 def requests_of(session: Session, project: Project) -> list[FoiRequestRow]:

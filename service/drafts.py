@@ -25,6 +25,18 @@ class DraftRefused(Exception):
     """The user may not start or change this draft now; the message says why."""
 
 
+def owned_request(session: Session, user: User, request_id: int, sent_only: bool = False) -> FoiRequestRow | None:
+    """The user's own request with this id (a sent one only, when ``sent_only``), or None.
+
+    Every id that comes from outside — a button, a URL, a form — goes through
+    here: someone else's request is the same None as a missing one.
+    """
+    request = session.get(FoiRequestRow, request_id)
+    if request is None or request.owner_id != user.id or (sent_only and request.status == "draft"):
+        return None
+    return request
+
+
 def start_draft(session: Session, user: User, limit: limits.Limits) -> FoiRequestRow:
     """Open a new, empty draft for ``user`` (raise DraftRefused past the instance's limits)."""
     refusal = limits.refusal_for_new_draft(session, user, limit)

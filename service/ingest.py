@@ -186,6 +186,8 @@ class InboxProcessor:
         return [done.get(m) or self._finish(m, p) for m, p in zip(message_ids, parsed_all, strict=True)]
 
     def _apply_batch(self, batch: list[tuple[int, ParsedMessage]]) -> list[Processed]:
+        # Matching and reading take no write lock: done first, so that several workers
+        # (on SQLite too) hold the write lock only to record the outcomes.
         with self.database.unit_of_work() as session:
             matched = [self._prepare_in(session, parsed) for _, parsed in batch]
             _loaded = inbox.load_requests(session, {m.request_id for p in matched for m in p.matches})
@@ -215,15 +217,8 @@ class InboxProcessor:
         try:
             if isinstance(parsed, BaseException):
                 raise parsed
-            # Matching and reading take no write lock: done first, so that several workers
-            # (on SQLite too) hold the write lock only to record the outcome.
-            prepared = self._prepare(parsed)
-            with self.database.unit_of_work() as session:
-                # The bytes were read when the message was claimed: not again.
-                row = session.get(MessageRow, message_id, options=[defer(MessageRow.raw)])
-                assert row is not None
-                row.claimed_until = row.claimed_by = None
-                return self._apply(session, row, parsed, prepared)
+            [result] = self._apply_batch([(message_id, parsed)])  # a batch of one
+            return result
         except Exception as exc:
             log.exception("processing message %s failed; kept for triage", message_id)
             error = f"{exc.__class__.__name__}: {exc}"[:500]
@@ -242,13 +237,6 @@ class InboxProcessor:
             except Exception:
                 log.exception("a listener failed on message %s", result.message_id)
         return result
-
-    def _prepare(self, parsed: ParsedMessage) -> Prepared:
-        """Label, authenticate, match and read the message, in a read-only session."""
-        with self.database.unit_of_work() as session:
-            prepared = self._read(session, parsed, self._prepare_in(session, parsed))
-            session.rollback()  # nothing to write
-        return prepared
 
     def _prepare_in(self, session: Session, parsed: ParsedMessage) -> Prepared:
         """Label, authenticate, match and read the message with ``session``, writing nothing."""

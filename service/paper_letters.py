@@ -23,7 +23,7 @@ from mail.compose import new_message_id
 from mail.extract import extract_text
 from mail.headers import header_message_id
 from mail.ocr import read_image
-from mail.parse import ParsedMessage
+from mail.parse import DEFAULT_MAX_BYTES, ParsedMessage, Parser, parse_message
 from service.replies import analyse_reply, on_reply_attached
 from storage import inbox
 from storage.models import Attachment, FoiRequestRow, MessageLink, MessageRow
@@ -85,7 +85,12 @@ def _read(content_type: str, data: bytes) -> tuple[str, str | None]:
 
 
 def arrived(
-    session: Session, request: FoiRequestRow, row: MessageRow, arrived_on: dt.date, now: dt.datetime
+    session: Session,
+    request: FoiRequestRow,
+    row: MessageRow,
+    arrived_on: dt.date,
+    now: dt.datetime,
+    parse: Parser = parse_message,
 ) -> Analysis | None:
     """The requester says the letter arrived on ``arrived_on``: read it, attach it, and let the request follow."""
     today = now.astimezone(deadlines.LONDON).date()
@@ -95,9 +100,7 @@ def arrived(
         raise PaperRefused("that is more than a year ago: give the day the letter arrived")
     if row.state != MessageState.PAPER or row.raw is None:
         raise PaperRefused("that letter has been added already")
-    from mail.parse import parse_message
-
-    parsed_mail = parse_message(row.raw)
+    parsed_mail = parse(row.raw, DEFAULT_MAX_BYTES)
     scan = next((a for a in parsed_mail.attachments if a.content_type in KINDS), None)
     if scan is None:
         raise PaperRefused("the file could not be read back")

@@ -12,7 +12,6 @@ from starlette.responses import RedirectResponse, Response
 
 from foi.statistics import by_authority
 from service import exports, listing, projects, statistics, web_access
-from service.batches import requests_of
 from web import filters
 from web.app import SECURITY_HEADERS, Dashboard, NotFound, Visit, download_headers
 from web.chart import reply_times_svg
@@ -120,7 +119,7 @@ def feed_endpoint(dashboard: Dashboard) -> Callable[[Request], Any]:
 
 def projects_page(visit: Visit) -> Response:
     mine = projects.projects_of(visit.session, visit.user)
-    counts = {p.id: len(requests_of(visit.session, p)) for p in mine}
+    counts = projects.request_counts(visit.session, visit.user)
     return visit.render("projects.html", title="Projects and batches", projects=mine, counts=counts)
 
 

@@ -28,8 +28,8 @@ DONE = {  # fixed texts for ?done=…: nothing the visitor typed is echoed back
 
 
 def own_request(visit: Visit) -> FoiRequestRow:
-    request = visit.session.get(FoiRequestRow, visit.int_param("request_id"))
-    if request is None or request.owner_id != visit.user.id or request.status == "draft":
+    request = drafts.owned_request(visit.session, visit.user, visit.int_param("request_id"), sent_only=True)
+    if request is None:
         raise NotFound
     return request
 
