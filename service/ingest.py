@@ -189,7 +189,9 @@ class InboxProcessor:
         # Matching and reading take no write lock: done first, so that several workers
         # (on SQLite too) hold the write lock only to record the outcomes.
         with self.database.unit_of_work() as session:
-            matched = [self._prepare_in(session, parsed) for _, parsed in batch]
+            lookup = inbox.SqlMatchLookup(session)
+            lookup.read_ahead([i for _, parsed in batch for i in (*parsed.in_reply_to, *parsed.references)])
+            matched = [self._prepare_in(session, parsed, lookup) for _, parsed in batch]
             _loaded = inbox.load_requests(session, {m.request_id for p in matched for m in p.matches})
             prepared_all = [self._read(session, parsed, m) for (_, parsed), m in zip(batch, matched, strict=True)]
             session.rollback()
@@ -238,7 +240,9 @@ class InboxProcessor:
                 log.exception("a listener failed on message %s", result.message_id)
         return result
 
-    def _prepare_in(self, session: Session, parsed: ParsedMessage) -> Prepared:
+    def _prepare_in(
+        self, session: Session, parsed: ParsedMessage, lookup: inbox.SqlMatchLookup | None = None
+    ) -> Prepared:
         """Label, authenticate, match and read the message with ``session``, writing nothing."""
         label = label_for(parsed)
         authentication = read_authentication(parsed.headers, self.authserv_id)
@@ -256,7 +260,7 @@ class InboxProcessor:
             mine = owners.owners_of([m.request_id for m in found])
             matches = [replace(m, reason="forwarded") for m in found if mine.get(m.request_id) == requester]
         else:
-            matches = match(parsed, inbox.SqlMatchLookup(session), label, authentication)
+            matches = match(parsed, lookup or inbox.SqlMatchLookup(session), label, authentication)
         failed = authentication.failed and forwarded is None
         return Prepared(label, failed, authentication.detail, matches, {}, forwarded)
 

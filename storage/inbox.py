@@ -234,13 +234,58 @@ def _sender_matches(sender: str):  # type: ignore[no-untyped-def]
     return or_(exact, and_(AuthorityDomain.domain.in_(parents), AuthorityDomain.include_subdomains.is_(True)))
 
 
+def _vouches(domain: str, include_subdomains: bool, sender: str) -> bool:
+    """``_sender_matches`` for one authority_domains row, in Python (for answers read ahead in bulk)."""
+    if "@" in sender or domain == sender:
+        return domain == sender
+    labels = sender.split(".")
+    return include_subdomains and domain in {".".join(labels[i:]) for i in range(1, len(labels) - 1)}
+
+
 class SqlMatchLookup:
-    """The matching cascade's questions, answered with SQL."""
+    """The matching cascade's questions, answered with SQL.
+
+    ``read_ahead`` answers the two questions every reply asks — which requests
+    its Message-IDs thread to, and whether its sender is at their authority —
+    for a whole batch in two queries; each message is then matched from those
+    answers. Used for one batch's read-only pass only: what it read ahead is
+    not refreshed.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._threads: dict[str, set[int]] | None = None  # attached requests by Message-ID, read ahead
+        self._domains: dict[int, list[tuple[str, bool]]] = {}  # each request's authority domains, read ahead
+
+    def read_ahead(self, message_ids: list[str]) -> None:
+        """Read the requests these Message-IDs thread to, and those requests' authority domains."""
+        wanted = list(dict.fromkeys(message_ids))
+        threads: dict[str, set[int]] = {header: set() for header in wanted}
+        for start in range(0, len(wanted), 500):
+            rows = self.session.execute(
+                select(MessageRow.message_id_header, MessageLink.request_id)
+                .join(MessageLink, MessageLink.message_id == MessageRow.id)
+                .where(MessageRow.message_id_header.in_(wanted[start : start + 500]), MessageLink.status == "attached")
+            )
+            for header, request_id in rows:
+                threads[header].add(request_id)
+        self._threads = threads
+        requests = sorted({request_id for found in threads.values() for request_id in found})
+        domains: dict[int, list[tuple[str, bool]]] = {request_id: [] for request_id in requests}
+        for start in range(0, len(requests), 500):
+            rows = self.session.execute(
+                select(FoiRequestRow.id, AuthorityDomain.domain, AuthorityDomain.include_subdomains)
+                .join(AuthorityDomain, AuthorityDomain.authority_id == FoiRequestRow.authority_id)
+                .where(FoiRequestRow.id.in_(requests[start : start + 500]))
+            )
+            for request_id, domain, include_subdomains in rows:
+                domains[request_id].append((domain, bool(include_subdomains)))
+        self._domains = domains
 
     def requests_for_message_ids(self, ids: list[str]) -> list[int]:
+        known = self._threads
+        if known is not None and ids and all(header in known for header in ids[:500]):
+            return list(dict.fromkeys(r for header in ids[:500] for r in sorted(known[header])))
         return self._requests_for_ids(ids, None)
 
     def requests_for_sent_message_ids(self, ids: list[str]) -> list[int]:
@@ -288,6 +333,9 @@ class SqlMatchLookup:
         return {request_id: owner_id for request_id, owner_id in rows}
 
     def is_at_authority(self, request_id: int, sender: str) -> bool:
+        read = self._domains.get(request_id)
+        if read is not None:
+            return any(_vouches(domain, include, sender) for domain, include in read)
         found = self.session.scalar(
             select(AuthorityDomain.id)
             .join(FoiRequestRow, FoiRequestRow.authority_id == AuthorityDomain.authority_id)

@@ -198,3 +198,35 @@ def test_authority_references_are_kept_per_request(database):
     with database.unit_of_work() as session:
         found = session.scalars(select(AuthorityReference.request_id).where(AuthorityReference.normalized == "6234788"))
         assert len(found.all()) == 1
+
+
+def test_answers_read_ahead_for_a_batch_are_the_ones_sql_gives(database):
+    from storage.inbox import SqlMatchLookup
+    from storage.models import AuthorityDomain, MessageLink, MessageRow
+    from tests.factories import make_draft
+
+    with database.unit_of_work() as session:
+        request = make_draft(session, email="foi@council.gov.uk")
+        session.flush()
+        for domain, subdomains in (("nhs.net", True), ("clerk@gmail.com", False)):  # and council.gov.uk
+            session.add(
+                AuthorityDomain(authority_id=request.authority_id, domain=domain, include_subdomains=subdomains)
+            )
+        sent = MessageRow(direction="out", raw_sha256="0" * 64, size=1, message_id_header="<sent@foibot>",
+                          to_addresses=[], parse_notes=[])  # fmt: skip
+        session.add(sent)
+        session.flush()
+        session.add(MessageLink(message_id=sent.id, request_id=request.id, reason="sent", status="attached"))
+        session.flush()
+        plain, ahead = SqlMatchLookup(session), SqlMatchLookup(session)
+        ahead.read_ahead(["<sent@foibot>", "<unknown@elsewhere>"])
+        for ids in (["<sent@foibot>"], ["<unknown@elsewhere>"], ["<sent@foibot>", "<unknown@elsewhere>"]):
+            assert ahead.requests_for_message_ids(ids) == plain.requests_for_message_ids(ids)
+        assert ahead.requests_for_message_ids(["<sent@foibot>"]) == [request.id]
+        senders = ["council.gov.uk", "mail.council.gov.uk", "nhs.net", "trust.nhs.net", "a.b.nhs.net", "net",
+                   "clerk@gmail.com", "other@gmail.com", "gmail.com", "gov.uk", "evil-council.gov.uk"]  # fmt: skip
+        answers = {sender: plain.is_at_authority(request.id, sender) for sender in senders}
+        assert {sender: ahead.is_at_authority(request.id, sender) for sender in senders} == answers
+        assert [s for s, yes in answers.items() if yes] == [
+            "council.gov.uk", "nhs.net", "trust.nhs.net", "a.b.nhs.net", "clerk@gmail.com"
+        ]  # fmt: skip
