@@ -88,9 +88,12 @@ def _decode(data: bytes, charset: str | None) -> tuple[str, str | None]:
     return data.decode("utf-8", "replace"), f"undecodable bytes in charset {shown!r} replaced"
 
 
+_ESCAPED = re.compile("[\udc80-\udcff]")  # the surrogates ``surrogateescape`` makes of raw bytes
+
+
 def _unescape(value: str) -> str:
     """Turn surrogate-escaped raw 8-bit header bytes back into text (UTF-8, else Windows-1252)."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+    if not _ESCAPED.search(value):
         return value
     raw = value.encode("utf-8", "surrogateescape")
     try:

@@ -200,7 +200,7 @@ class InboxProcessor:
             query = select(MessageRow).options(defer(MessageRow.raw)).where(MessageRow.id.in_([m for m, _ in batch]))
             rows = {row.id: row for row in session.scalars(query)}
             requests = {m.request_id for p in prepared_all for m in p.matches}
-            _loaded = inbox.load_requests(session, requests)
+            _loaded = inbox.load_requests(session, requests, questions=False)  # they were read above
             inbox.keep_authority_refs_known(session, requests)
             results = []
             attached_before = False

@@ -438,11 +438,14 @@ def keep_authority_refs_known(session: Session, request_ids: set[int]) -> None:
             cache[request_id].add(normalized)
 
 
-def load_requests(session: Session, request_ids: set[int]) -> list[FoiRequestRow]:
-    """Load these requests and their questions in two queries; while the caller holds the list, ``get`` is free."""
+def load_requests(session: Session, request_ids: set[int], questions: bool = True) -> list[FoiRequestRow]:
+    """Load these requests (and their questions, in a second query); while the caller holds the list, ``get``
+    is free."""
     if not request_ids:
         return []
-    query = select(FoiRequestRow).options(selectinload(FoiRequestRow.parts)).where(FoiRequestRow.id.in_(request_ids))
+    query = select(FoiRequestRow).where(FoiRequestRow.id.in_(request_ids))
+    if questions:
+        query = query.options(selectinload(FoiRequestRow.parts))
     return list(session.scalars(query))
 
 

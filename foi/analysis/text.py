@@ -73,12 +73,16 @@ def _sentences(text: str) -> tuple[str, ...]:
         line, following = lines[index].rstrip(), lines[index + 1].lstrip()
         if 0 < len(line) <= 60 and line[-1] not in ",;:(-" and following[:1].isupper():
             lines[index] = line + "\n"
-    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•o]\s|\d+[.)]\s|[a-z][.)]\s))", "\n".join(lines)):
+    for block in _BLOCK_BREAK.split("\n".join(lines)):
         block = " ".join(block.split())
         if not block:
             continue
-        pieces.extend(p.strip() for p in re.split(r"(?<=[.!?])\s+(?=[A-Z(\"'])", block) if p.strip())
+        pieces.extend(p.strip() for p in _SENTENCE_END.split(block) if p.strip())
     return tuple(pieces)
+
+
+_BLOCK_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•o]\s|\d+[.)]\s|[a-z][.)]\s))")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 
 
 _STOP = set(
