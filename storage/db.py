@@ -162,7 +162,19 @@ def insert_rows_ignoring(session: Session, model: type, rows: list[dict], constr
         f"ON CONFLICT ({', '.join(map(quote, constraint_columns))}) DO NOTHING"
     )
     values = []
+    empties: dict[tuple[int, str], object] = {}  # an empty list or dict, bound once per column (JSON encoding)
     for row in rows:
         filled = [*(row[name] for name in rows[0]), *(d.arg if d.is_scalar else d.arg(None) for d in defaults.values())]  # type: ignore[attr-defined]
-        values.append(tuple(v if p is None else p(v) for v, p in zip(filled, processors, strict=True)))
+        bound = []
+        for index, (value, process) in enumerate(zip(filled, processors, strict=True)):
+            if process is None:
+                bound.append(value)
+            elif (value == [] or value == {}) and isinstance(value, (list, dict)):
+                key = (index, type(value).__name__)
+                if key not in empties:
+                    empties[key] = process(value)
+                bound.append(empties[key])
+            else:
+                bound.append(process(value))
+        values.append(tuple(bound))
     connection.exec_driver_sql(sql, values)
