@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, defer
 
 from foi.analysis import Analysis
@@ -32,7 +32,7 @@ from service.replies import analyse_reply, on_reply_attached
 from storage import inbox
 from storage.db import Database
 from storage.models import Attachment, FoiRequestRow, MessageLink, MessageRow
-from storage.requests import add_event, questions_of, transition
+from storage.requests import add_event, events_in_bulk, questions_of, transition, write_buffered_events
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ class InboxProcessor:
             _loaded = inbox.load_requests(session, {m.request_id for p in matched for m in p.matches})
             prepared_all = [self._read(session, parsed, m) for (_, parsed), m in zip(batch, matched, strict=True)]
             session.rollback()
-        with self.database.unit_of_work() as session, session.no_autoflush:
+        with self.database.unit_of_work() as session, session.no_autoflush, events_in_bulk(session):
             # One flush for the whole batch at commit: the few reads below need nothing unflushed.
             query = select(MessageRow).options(defer(MessageRow.raw)).where(MessageRow.id.in_([m for m, _ in batch]))
             rows = {row.id: row for row in session.scalars(query)}
@@ -317,6 +317,7 @@ class InboxProcessor:
             )
         if prepared.instruction is not None and self.mailbox is not None:
             autoflush, session.autoflush = session.autoflush, True  # the instruction reads what it changes
+            write_buffered_events(session)
             try:
                 answer = instructions.carry_out(session, prepared.instruction, parsed, self.mailbox, now)
             finally:
@@ -335,19 +336,21 @@ class InboxProcessor:
                 for link in inbox.links_of(session, row.id, ("attached", "suggested", "candidate"))
             }
         )
-        for found in matches:
-            if found.request_id not in existing:
-                session.add(
-                    MessageLink(
-                        message_id=row.id,
-                        request_id=found.request_id,
-                        reason=found.reason,
-                        status=found.status,
-                        note=found.note or None,
-                        # Only the owner's own mail is ever shown: a candidate is the operator's to judge.
-                        notified_at=now if found.status == CANDIDATE else None,
-                    )
-                )
+        links = [
+            {
+                "message_id": row.id,
+                "request_id": found.request_id,
+                "reason": found.reason,
+                "status": found.status,
+                "note": found.note or None,
+                # Only the owner's own mail is ever shown: a candidate is the operator's to judge.
+                "notified_at": now if found.status == CANDIDATE else None,
+            }
+            for found in matches
+            if found.request_id not in existing
+        ]
+        if links:  # one statement, no ids to read back (the ORM would insert each link on its own)
+            session.execute(insert(MessageLink).execution_options(render_nulls=True), links)
         attached = [m for m in matches if m.status == ATTACHED]
         row.state = inbox.MATCHED if attached else inbox.HELD
         for found in attached:
