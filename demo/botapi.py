@@ -172,16 +172,20 @@ class BotApiServer:
 
     def wait_for(self, predicate, timeout: float = 10.0) -> Call:
         """Wait until a recorded call satisfies ``predicate``; return it or raise AssertionError."""
+        return self._wait(0, predicate, timeout, "no matching Bot API call")
+
+    def _wait(self, mark: int, predicate, timeout: float, failure: str) -> Call:
+        """The first call from number ``mark`` on that satisfies ``predicate``, waited for up to ``timeout``."""
         deadline = time.monotonic() + timeout
         with self._condition:
             while True:
-                for call in self.calls:
+                for call in self.calls[mark:]:
                     if predicate(call):
                         return call
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise AssertionError(
-                        f"no matching Bot API call within {timeout}s; calls: {[c.method for c in self.calls][-20:]}"
+                        f"{failure} within {timeout}s; calls: {[c.method for c in self.calls[mark:]][-20:]}"
                     )
                 self._condition.wait(remaining)
 
@@ -194,18 +198,12 @@ class BotApiServer:
         self, mark: int, chat_id: int, timeout: float = 10.0, methods=("sendMessage", "editMessageText")
     ) -> Call:
         """Wait for the bot's next message (or edit) to ``chat_id`` after ``mark``."""
-        deadline = time.monotonic() + timeout
-        with self._condition:
-            while True:
-                for call in self.calls[mark:]:
-                    if call.method in methods and int(call.params.get("chat_id", 0)) == chat_id:
-                        return call
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(
-                        f"no reply to {chat_id} within {timeout}s; calls: {[c.method for c in self.calls[mark:]]}"
-                    )
-                self._condition.wait(remaining)
+        return self._wait(
+            mark,
+            lambda call: call.method in methods and int(call.params.get("chat_id", 0)) == chat_id,
+            timeout,
+            f"no reply to {chat_id}",
+        )
 
     def replies_after(self, mark: int, chat_id: int, settle: float = 0.3, timeout: float = 10.0) -> list[Call]:
         """Wait for the first reply (a message, an edit or a file) after ``mark``, then a short quiet spell."""
