@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from foi.folding import ascii_lower
 from foi.references import find_references
 
 # A reference stops at a line break: "FOI/18/03161\n27 November 2018" is not one token.
@@ -55,7 +56,6 @@ def _clean(candidate: str) -> str | None:
 
 
 _LABEL_WORDS = ("ref", "case")
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # keeps every offset
 # Lines a labelled reference can reach from its "ref" or "case": each ``\s{…,3}`` of the label crosses at most three.
 _LINES_BEFORE, _LINES_AFTER = 6, 6
 
@@ -80,7 +80,7 @@ def labelled_matches(text: str) -> list[re.Match[str]]:
 
 def _anchors(text: str) -> list[int]:
     """Where "ref" or "case" occurs in ``text``, in any ASCII letter case (as the pattern reads them)."""
-    lowered = text.translate(_ASCII_LOWER)
+    lowered = ascii_lower(text)
     found = []
     for word in _LABEL_WORDS:
         at = lowered.find(word)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from foi.analysis.cues import Cue, fold
+from foi.analysis.cues import Cue
 from foi.correspondence import Label
+from foi.folding import fold
 from mail.parse import ParsedMessage
 
 BOUNCE = Label.BOUNCE

@@ -392,7 +392,12 @@ class InboxProcessor:
             return
         learned: list[str] = []
         if found.can_teach:
-            printed = find_authority_refs(f"{parsed.subject}\n{parsed.text[:20000]}")
+            # The analysis read them from the authority's own words; a bounce or auto-reply has none.
+            printed = (
+                analysis.authority_refs
+                if analysis is not None
+                else find_authority_refs(f"{parsed.subject}\n{parsed.text[:20000]}")
+            )
             learned = inbox.learn_authority_refs(
                 session, request.id, [(ref, normalize_authority_ref(ref)) for ref in printed], row.id
             )

@@ -16,18 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from foi.folding import ascii_lower
+
 try:  # the standard library's regex parser (``sre_parse`` before 3.11)
     from re import _parser as _sre  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - a Python without it reads every sentence
     _sre = None
-
-# Under IGNORECASE these ASCII letters also match a non-ASCII one that lower() keeps apart.
-_FOLD = str.maketrans({"ı": "i", "ſ": "s", "K": "k"})
-
-
-def fold(text: str) -> str:
-    """Return ``text`` in the form the needles are compared with."""
-    return text.lower().translate(_FOLD)
 
 
 def needles(pattern: str, flags: int = 0) -> frozenset[str] | None:
@@ -114,9 +108,6 @@ class Cue:
         return self.pattern.search(text) if self.may_match(folded) else None
 
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # keeps every offset
-
-
 def finditer_from(pattern: re.Pattern[str], words: tuple[str, ...], text: str) -> list[re.Match[str]]:
     """``pattern.finditer(text)`` for a pattern every match of which starts with one of ``words`` (ASCII, any case).
 
@@ -124,7 +115,7 @@ def finditer_from(pattern: re.Pattern[str], words: tuple[str, ...], text: str) -
     regex engine trying every position of a long letter; the pattern is then
     tried at each start in order, without overlaps, as ``finditer`` would.
     """
-    lowered = text.translate(_ASCII_LOWER)
+    lowered = ascii_lower(text)
     starts: set[int] = set()
     for word in words:
         at = lowered.find(word)

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import accumulate
 
-from foi.analysis.cues import Cue, fold
+from foi.analysis.cues import Cue
 from foi.analysis.sections import HEDGE
+from foi.folding import fold
 
 
 class Kind(StrEnum):

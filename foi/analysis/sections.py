@@ -24,7 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from foi.analysis.cues import Cue, fold
+from foi.analysis.cues import Cue
+from foi.folding import fold
 
 QUOTED, RIGHTS, ADVICE, STATUTE, DECISION = "quoted", "rights", "advice", "statute", "decision"
 

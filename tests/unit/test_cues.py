@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foi.analysis import facts, kinds, sections
-from foi.analysis.cues import Cue, finditer_from, fold, needles
+from foi.analysis.cues import Cue, finditer_from, needles
 from foi.analysis.text import sentences
+from foi.folding import ascii_lower, fold
 from tests import letter_fixtures
 
 ALL_CUES = [
@@ -126,3 +127,20 @@ def test_the_letters_give_the_same_promises_either_way() -> None:
     for letter in LETTERS:
         quick = finditer_from(facts._PROMISE, facts._PROMISE_WORDS, letter)
         assert [m.span() for m in quick] == [m.span() for m in facts._PROMISE.finditer(letter)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ ’£İıſKé\nR"), max_size=40))
+def test_ascii_lower_keeps_every_offset_and_lowers_every_ascii_capital(text: str) -> None:
+    lowered = ascii_lower(text)
+    assert len(lowered) == len(text)
+    for original, low in zip(text, lowered, strict=True):
+        if original.isascii():
+            assert low == original.lower()
+
+
+def test_a_promise_is_found_beside_a_capital_that_lowers_to_two_characters() -> None:
+    text = "İstanbul office. We will respond by 4 June 2024. RESPOND BY 5 June 2024."
+    spans = [m.span() for m in facts._PROMISE.finditer(text)]
+    assert len(spans) == 2
+    assert [m.span() for m in finditer_from(facts._PROMISE, facts._PROMISE_WORDS, text)] == spans
