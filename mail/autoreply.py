@@ -61,10 +61,10 @@ class _Reading:
 
     def delay_notice(self) -> bool:
         if self._delay is None:
-            said = _DELAY.search(self.subject, self.subject_folded) or _DELAY.search(self.status, self.status_folded)
+            said = _DELAY.matches(self.subject, self.subject_folded) or _DELAY.matches(self.status, self.status_folded)
             self._delay = bool(said) and not (
-                _FAILED_STATUS.search(self.subject, self.subject_folded)
-                or _FAILED_STATUS.search(self.status, self.status_folded)
+                _FAILED_STATUS.matches(self.subject, self.subject_folded)
+                or _FAILED_STATUS.matches(self.status, self.status_folded)
             )
         return self._delay
 
@@ -87,7 +87,7 @@ def _is_bounce(message: ParsedMessage, reading: _Reading) -> bool:
         return False  # nothing says it failed: the body is not read
     if reading.delay_notice():
         return False
-    body_says = bool(_PERMANENT_BODY.search(reading.status, reading.status_folded))
+    body_says = bool(_PERMANENT_BODY.matches(reading.status, reading.status_folded))
     if _has_failure_report(message) and body_says:
         return True
     if failure_headers and (body_says or subject_says or from_daemon):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from foi.folding import ascii_lower
+from foi.folding import ascii_lower, fold
 
 try:  # the standard library's regex parser (``sre_parse`` before 3.11)
     from re import _parser as _sre  # type: ignore[attr-defined]
@@ -86,26 +86,98 @@ def _branch(alternatives: list) -> set[str] | None:  # type: ignore[type-arg]
 
 @dataclass(frozen=True)
 class Cue:
-    """A compiled pattern with the literals that must be present for it to match."""
+    """A compiled pattern with the literals that must be present for it to match.
+
+    A case-blind pattern is also kept in lower case without IGNORECASE, to be
+    run on the folded text: the engine compares characters as they are,
+    which is about twice as quick, and finds a match exactly where the
+    case-blind pattern finds one in the original (same offsets).
+    """
 
     pattern: re.Pattern[str]
     needles: frozenset[str] | None = field(default=None)
+    lowered: re.Pattern[str] | None = field(default=None)
 
     @classmethod
     def of(cls, pattern: str, flags: int = re.IGNORECASE) -> Cue:
-        return cls(re.compile(pattern, flags), needles(pattern, flags))
+        return cls.wrap(re.compile(pattern, flags))
 
     @classmethod
     def wrap(cls, compiled: re.Pattern[str]) -> Cue:
-        return cls(compiled, needles(compiled.pattern, compiled.flags))
+        return cls(compiled, needles(compiled.pattern, compiled.flags), lowered(compiled))
 
     def may_match(self, folded: str) -> bool:
         """Return False when ``folded`` (see :func:`fold`) certainly holds no match."""
         return self.needles is None or any(needle in folded for needle in self.needles)
 
-    def search(self, text: str, folded: str) -> re.Match[str] | None:
-        """``pattern.search(text)``, skipped when the needles are absent from ``folded`` (``fold(text)``)."""
-        return self.pattern.search(text) if self.may_match(folded) else None
+    def matches(self, text: str, folded: str) -> bool:
+        """Return ``bool(pattern.search(text))``; ``folded`` is ``fold(text)``."""
+        return self.may_match(folded) and self.holds(text, folded)
+
+    def holds(self, text: str, folded: str) -> bool:
+        """``matches`` without the needle test, for text already known to hold a needle."""
+        if self.lowered is not None and len(folded) == len(text):
+            return self.lowered.search(folded) is not None
+        return self.pattern.search(text) is not None
+
+
+_INLINE_FLAGS = re.compile(r"\(\?[a-zA-OQ-Z-]")  # "(?i)", "(?-i:…)"; not "(?:", "(?=", "(?<!", "(?P<name>"
+
+
+def lowered(compiled: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``compiled`` (case-blind) as a case-sensitive pattern for folded text, or None when that is not sure.
+
+    Each character outside an escape is put in lower case; the result is
+    refused if any literal or range it holds is still a capital (an escape
+    such as ``\\x41``), or if the pattern sets flags inline.
+    """
+    if not compiled.flags & re.IGNORECASE or _sre is None or _INLINE_FLAGS.search(compiled.pattern):
+        return None
+    source, out, index = compiled.pattern, [], 0
+    while index < len(source):
+        if source[index] == "\\" or source.startswith("(?P", index):
+            step = 3 if source[index] == "(" else 2
+            out.append(source[index : index + step])
+            index += step
+        else:
+            out.append(source[index].lower())
+            index += 1
+    text = "".join(out)
+    flags = compiled.flags & ~re.IGNORECASE
+    if _has_capital(list(_sre.parse(text, flags))):
+        return None
+    return re.compile(text, flags)
+
+
+def _has_capital(items: list) -> bool:  # type: ignore[type-arg]
+    for op, argument in items:
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL"):
+            if chr(argument) != fold(chr(argument)):
+                return True
+        elif name == "RANGE":
+            low, high = argument
+            if any(chr(c) != fold(chr(c)) for c in range(low, min(high, 0x24F) + 1)):
+                return True
+        elif name == "IN":
+            if _has_capital(argument):
+                return True
+        elif name == "SUBPATTERN":
+            if _has_capital(list(argument[-1])):
+                return True
+        elif name == "BRANCH":
+            if any(_has_capital(list(branch)) for branch in argument[1]):
+                return True
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            if _has_capital(list(argument[2])):
+                return True
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            if _has_capital(list(argument[1])):
+                return True
+        elif name == "ATOMIC_GROUP":
+            if _has_capital(list(argument)):
+                return True
+    return False
 
 
 def finditer_from(pattern: re.Pattern[str], words: tuple[str, ...], text: str) -> list[re.Match[str]]:

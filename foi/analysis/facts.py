@@ -65,7 +65,7 @@ _RECEIVED = re.compile(
 
 def is_scottish(text: str) -> bool:
     """Return True when the letter is written under FOISA/EISR (the section numbers mean other things)."""
-    return bool(_SCOTTISH.search(text, fold(text)))
+    return bool(_SCOTTISH.matches(text, fold(text)))
 
 
 def exemptions(text: str, scottish: bool | None = None) -> list[str]:
@@ -82,7 +82,7 @@ def exemptions(text: str, scottish: bool | None = None) -> list[str]:
             number, detail = one.group(1).upper(), re.sub(r"\s+(\d)", r"(\1)", one.group(2).lower())
             if number in allowed:
                 _add(found, f"s.{number}{detail.replace(' ', '')}")
-    if _COST_LIMIT.search(text, fold(text)) and not any(item.startswith("s.12") for item in found):
+    if _COST_LIMIT.matches(text, fold(text)) and not any(item.startswith("s.12") for item in found):
         found.append("s.12")
     for match in _REGULATION.finditer(text):
         for one in _ONE.finditer(match.group("list")):
@@ -234,9 +234,9 @@ def _review_sentences(text: str) -> list[str]:
 def regulator(text: str) -> str | None:
     """Return "SIC" or "ICO" for the regulator the letter names."""
     folded = fold(text)
-    if _SIC.search(text, folded):
+    if _SIC.matches(text, folded):
         return "SIC"
-    if _ICO.search(text, folded):
+    if _ICO.matches(text, folded):
         return "ICO"
     return None
 

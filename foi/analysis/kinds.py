@@ -233,7 +233,7 @@ class _Reading:
             candidates: set[int] | range = range(len(self.sentences))
         else:
             candidates = set().union(*(self._holding(needle) for needle in cue.needles))
-        return {i for i in candidates if cue.pattern.search(self.sentences[i])}
+        return {i for i in candidates if cue.holds(self.sentences[i], self.folded[i])}
 
     def best_weights(self, cues: list[tuple[Cue, float]]) -> dict[int, float]:
         """For each sentence some of ``cues`` match, the heaviest weight among them."""

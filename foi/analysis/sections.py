@@ -117,11 +117,11 @@ def segment(text: str) -> list[Section]:
         )
         if quoted:
             kind = QUOTED
-        elif _RIGHTS_CUE.search(head, folded):
+        elif _RIGHTS_CUE.matches(head, folded):
             kind = RIGHTS
-        elif _STATUTE_CUE.search(head, folded) and not _decides(head):
+        elif _STATUTE_CUE.matches(head, folded) and not _decides(head):
             kind = STATUTE
-        elif _ADVICE_CUE.search(head, folded) and not _decides(head):
+        elif _ADVICE_CUE.matches(head, folded) and not _decides(head):
             kind = ADVICE
         else:
             kind = DECISION

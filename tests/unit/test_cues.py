@@ -48,8 +48,9 @@ def test_every_cue_finds_in_the_letters_exactly_what_its_pattern_finds() -> None
             for cue in ALL_CUES:
                 tried += 1
                 plain = cue.pattern.search(sentence)
-                quick = cue.search(sentence, folded)
-                assert (plain and plain.span()) == (quick and quick.span()), (cue.pattern.pattern, sentence)
+                assert bool(plain) == cue.matches(sentence, folded), (cue.pattern.pattern, sentence)
+                if cue.lowered is not None and plain:  # found where the case-blind pattern finds it
+                    assert cue.lowered.search(folded).span() == plain.span(), (cue.pattern.pattern, sentence)
                 skipped += not cue.may_match(folded)
     assert skipped > tried / 2  # and most searches are skipped: the point of it
 
@@ -65,7 +66,9 @@ _WORDS = sorted({word for cue in ALL_CUES for needle in cue.needles or () for wo
         st.one_of(
             st.sampled_from(_WORDS),
             st.sampled_from(_WORDS).map(str.upper),
-            st.sampled_from(["ſection", "revıew", "KEEP", "(1)", "£5", ",", ".", "20", "we", "the", "your"]),
+            st.sampled_from(
+                ["ſection", "revıew", "KEEP", "İnternal", "weeK", "(1)", "£5", ",", ".", "20", "we", "the", "your"]
+            ),
         ),
         max_size=25,
     ).map(" ".join)
@@ -73,13 +76,13 @@ _WORDS = sorted({word for cue in ALL_CUES for needle in cue.needles or () for wo
 def test_a_cue_never_misses_a_match(text: str) -> None:
     folded = fold(text)
     for cue in ALL_CUES:
-        assert bool(cue.pattern.search(text)) == bool(cue.search(text, folded)), (cue.pattern.pattern, text)
+        assert bool(cue.pattern.search(text)) == bool(cue.matches(text, folded)), (cue.pattern.pattern, text)
 
 
 def test_a_pattern_of_any_shape_compiles_to_a_cue() -> None:
     cue = Cue.of(r"(?i)(?=x)y|z{2,}")  # a lookahead and a repeat: no needle to rely on for the first
-    assert cue.search("zz", fold("zz"))
-    assert not cue.search("y", fold("y"))
+    assert cue.matches("zz", fold("zz"))
+    assert not cue.matches("y", fold("y"))
 
 
 @settings(max_examples=300, deadline=None)
@@ -144,3 +147,18 @@ def test_a_promise_is_found_beside_a_capital_that_lowers_to_two_characters() -> 
     spans = [m.span() for m in facts._PROMISE.finditer(text)]
     assert len(spans) == 2
     assert [m.span() for m in finditer_from(facts._PROMISE, facts._PROMISE_WORDS, text)] == spans
+
+
+def test_a_case_blind_cue_runs_in_lower_case_on_the_folded_text() -> None:
+    assert sum(cue.lowered is not None for cue in ALL_CUES) >= len(ALL_CUES) - 2
+    cue = Cue.of(r"Your Rights\b|[A-C]\d")
+    assert cue.lowered is not None and cue.lowered.pattern == r"your rights\b|[a-c]\d"
+    assert cue.matches("YOUR RIGHTS", fold("YOUR RIGHTS")) and cue.matches("b7", "b7")
+    assert not cue.matches("your rightsx", "your rightsx")
+
+
+def test_a_pattern_it_cannot_lower_safely_is_searched_as_it_is() -> None:
+    assert Cue.of(r"\x41bc").lowered is None  # an escaped capital
+    assert Cue.of(r"(?-i:Abc)|xyz").lowered is None  # flags set inline
+    assert Cue.of("abc", flags=0).lowered is None  # not case-blind: case matters
+    assert Cue.of(r"\x41bc").matches("abc", "abc")
