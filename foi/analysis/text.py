@@ -45,13 +45,12 @@ _ANGLE_LINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]{1,2000})>")
 
 _SUPERSCRIPT = re.compile(r"(\d)\^(st|nd|rd|th)\b", re.IGNORECASE)
 _FOOTNOTE = re.compile(r"\[\d{1,3}\](?=\S)")
-_MARKUP = re.compile(r"[\[<^]|\*\*|__")  # a character every pattern below starts from
-
-
 def clean(text: str) -> str:
     """Strip markdown emphasis and link syntax that letters converted from HTML carry."""
-    if not _MARKUP.search(text):
-        return text  # most lines carry none of it: four substitutions saved
+    # What every pattern below starts from. Most lines carry none of it: four substitutions saved
+    # (and five `in` tests are quicker than one regex search).
+    if not ("[" in text or "<" in text or "^" in text or "**" in text or "__" in text):
+        return text
     text = _LINK.sub(r"\1", text)
     text = _ANGLE_LINK.sub(r"\1", text)
     text = _FOOTNOTE.sub("", _SUPERSCRIPT.sub(r"\1", text))  # WhatDoTheyKnow's "26^th" and "[1]http…"
