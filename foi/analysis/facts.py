@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 from foi.analysis.cues import Cue, finditer_from
 from foi.analysis.text import DATE, DATE_BODY, DATE_NO_YEAR_BODY, MONTHS, clean, parse_date
@@ -122,11 +124,17 @@ def _lines(text: str) -> tuple[str, ...]:
     return tuple(clean(line).strip().lstrip("*_>|•·- \t").rstrip("*_| \t") for line in text.splitlines()[:400])
 
 
-def labelled_dates(text: str) -> dict[str, dt.date]:
+_LABEL_INITIALS = frozenset("dDrRpP")  # of every label above
+
+
+@lru_cache(maxsize=8)  # the letter's date and its date received both read them
+def labelled_dates(text: str) -> Mapping[str, dt.date]:
     """Return the dates the letter labels: responded, received, published, dated (first of each)."""
     lines = _lines(text)
     found: dict[str, dt.date] = {}
     for index, line in enumerate(lines):
+        if line[:1] not in _LABEL_INITIALS:
+            continue
         for key, label in _LABELS.items():
             match = label.match(line)
             if not match or key in found:
@@ -138,7 +146,7 @@ def labelled_dates(text: str) -> dict[str, dt.date]:
                 if date and (day := parse_date(date.group(0))):
                     found[key] = day
                     break
-    return found
+    return MappingProxyType(found)
 
 
 def letter_date(text: str, fallback: dt.date | None = None) -> dt.date | None:
@@ -151,7 +159,7 @@ def letter_date(text: str, fallback: dt.date | None = None) -> dt.date | None:
     others = set(labelled.values())
     for line in _lines(text)[:40]:
         candidate = line.rstrip(".,")
-        if _REF_LABEL.search(candidate):  # "Our ref: 6234788   9 April 2020"
+        if "ref" in candidate.lower() and _REF_LABEL.search(candidate):  # "Our ref: 6234788   9 April 2020"
             candidate = DATE.search(candidate).group(0) if DATE.search(candidate) else ""
         match = DATE.fullmatch(candidate)
         if match and (found := parse_date(match.group(0))) and found not in others:

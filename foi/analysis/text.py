@@ -45,6 +45,8 @@ _ANGLE_LINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]{1,2000})>")
 
 _SUPERSCRIPT = re.compile(r"(\d)\^(st|nd|rd|th)\b", re.IGNORECASE)
 _FOOTNOTE = re.compile(r"\[\d{1,3}\](?=\S)")
+
+
 def clean(text: str) -> str:
     """Strip markdown emphasis and link syntax that letters converted from HTML carry."""
     # What every pattern below starts from. Most lines carry none of it: four substitutions saved
