@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, defer
 
 from foi.analysis import Analysis
@@ -30,9 +30,9 @@ from mail.parse import DEFAULT_MAX_BYTES, ParsedMessage, Parser, parse_message
 from service import instructions
 from service.replies import analyse_reply, on_reply_attached
 from storage import inbox
-from storage.db import Database
+from storage.db import Database, insert_rows, inserts_at_end, write_kept_rows
 from storage.models import Attachment, FoiRequestRow, MessageLink, MessageRow
-from storage.requests import add_event, events_in_bulk, questions_of, transition, write_buffered_events
+from storage.requests import add_event, questions_of, transition
 
 log = logging.getLogger(__name__)
 
@@ -195,8 +195,9 @@ class InboxProcessor:
             _loaded = inbox.load_requests(session, {m.request_id for p in matched for m in p.matches})
             prepared_all = [self._read(session, parsed, m) for (_, parsed), m in zip(batch, matched, strict=True)]
             session.rollback()
-        with self.database.unit_of_work() as session, session.no_autoflush, events_in_bulk(session):
-            # One flush for the whole batch at commit: the few reads below need nothing unflushed.
+        with self.database.unit_of_work() as session, session.no_autoflush, inserts_at_end(session):
+            # Nothing is written until the batch is done: one flush at commit, the timeline entries and links
+            # with one statement each, and so the write lock held only for that. The reads need nothing unwritten.
             query = select(MessageRow).options(defer(MessageRow.raw)).where(MessageRow.id.in_([m for m, _ in batch]))
             rows = {row.id: row for row in session.scalars(query)}
             requests = {m.request_id for p in prepared_all for m in p.matches}
@@ -206,6 +207,7 @@ class InboxProcessor:
             attached_before = False
             for (message_id, parsed), prepared in zip(batch, prepared_all, strict=True):
                 if attached_before and not any(m.status == ATTACHED for m in prepared.matches):
+                    write_kept_rows(session)  # matching reads the links written so far
                     session.flush()
                     prepared = self._read(session, parsed, self._prepare_in(session, parsed))
                 row = rows[message_id]
@@ -317,7 +319,7 @@ class InboxProcessor:
             )
         if prepared.instruction is not None and self.mailbox is not None:
             autoflush, session.autoflush = session.autoflush, True  # the instruction reads what it changes
-            write_buffered_events(session)
+            write_kept_rows(session)
             try:
                 answer = instructions.carry_out(session, prepared.instruction, parsed, self.mailbox, now)
             finally:
@@ -349,8 +351,7 @@ class InboxProcessor:
             for found in matches
             if found.request_id not in existing
         ]
-        if links:  # one statement, no ids to read back (the ORM would insert each link on its own)
-            session.execute(insert(MessageLink.__table__).execution_options(render_nulls=True), links)
+        insert_rows(session, MessageLink.__table__, links)  # no ids to read back, one statement
         attached = [m for m in matches if m.status == ATTACHED]
         row.state = inbox.MATCHED if attached else inbox.HELD
         for found in attached:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy import delete, event, inspect, select
 from sqlalchemy.orm import Session
 
 from foi.followup import RequestFacts
 from foi.lifecycle import Event, next_status
 from foi.questions import Question
 from foi.references import new_reference
+from storage.db import insert_later
 from storage.models import FoiRequestRow, QuestionPart, TimelineEvent
 
 
@@ -61,43 +60,11 @@ def add_event(
     """Append an entry to the request's timeline."""
     values = {"request_id": request.id, "at": at, "kind": kind, "summary": summary, "detail": detail,
               "message_id": message_id}  # fmt: skip
-    buffered = session.info.get(_BUFFERED_EVENTS)
-    if buffered is None:
+    if not insert_later(session, TimelineEvent.__table__, [values]):
         session.add(TimelineEvent(**values))
         return
-    buffered.append(values)
     if kind not in _NOT_FACT_EVENTS:
         request.next_check_on = LOOK_NOW  # what the flush hook below does for an entry added the ORM way
-
-
-_BUFFERED_EVENTS = "foibot.buffered_timeline_events"
-
-
-@contextmanager
-def events_in_bulk(session: Session) -> Iterator[None]:
-    """Within the block, timeline entries are kept aside and inserted with one statement at its end.
-
-    For a batch written with autoflush off (the inbox's): nothing it reads
-    looks at the timeline before the end, and the ORM would insert each entry
-    on its own to learn its id. ``write_buffered_events`` empties the buffer
-    early for a step that reads the timeline.
-    """
-    session.info[_BUFFERED_EVENTS] = []
-    try:
-        yield
-        write_buffered_events(session)
-    finally:
-        session.info.pop(_BUFFERED_EVENTS, None)
-
-
-def write_buffered_events(session: Session) -> None:
-    """Insert the timeline entries kept aside so far (see ``events_in_bulk``), in the order they were added."""
-    buffered = session.info.get(_BUFFERED_EVENTS)
-    if buffered:
-        # render_nulls: a None is sent as NULL rather than left out, so that all rows share one statement;
-        # on the table, not the class: the ORM's bulk insert costs three times as much per statement.
-        session.execute(insert(TimelineEvent.__table__).execution_options(render_nulls=True), list(buffered))
-        buffered.clear()
 
 
 def transition(session: Session, request: FoiRequestRow, event: Event, at: dt.datetime, summary: str = "") -> None:
