@@ -8,10 +8,17 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from storage.db import alembic_config, current_revision, insert_rows_ignoring
+from storage.db import (
+    alembic_config,
+    current_revision,
+    insert_rows,
+    insert_rows_ignoring,
+    inserts_at_end,
+    write_kept_rows,
+)
 from storage.models import (
     AuthorityDomain,
     AuthorityReference,
@@ -24,6 +31,7 @@ from storage.models import (
     OutboxMessage,
     PromptSent,
     QuestionPart,
+    TimelineEvent,
     User,
 )
 
@@ -151,6 +159,33 @@ def test_a_batch_written_by_the_driver_reads_back_as_the_orm_would_write_it(data
         assert {(m.state, m.oversized, m.process_attempts) for m in stored} == {("stored", False, 0)}
         assert [m.parse_notes for m in stored] == [[], [], []] and stored[2].to_addresses == ["a@x"]
         assert stored[1].stored_at == when
+
+
+def test_rows_kept_for_the_end_reach_the_database_only_then_and_in_order(database):
+    """The inbox's batch writes nothing, and so holds no write lock, until its work is done."""
+    with database.unit_of_work() as session:
+        request_id = _request(session).id
+    when = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+
+    def entries(n):
+        return [{"request_id": request_id, "at": when, "kind": "note", "summary": f"entry {n}", "detail": {},
+                 "message_id": None}]  # fmt: skip
+
+    def written():
+        with database.unit_of_work() as other:  # another connection: sees only what was written
+            return other.scalars(select(TimelineEvent.summary).order_by(TimelineEvent.id)).all()
+
+    with database.unit_of_work() as session, inserts_at_end(session):
+        insert_rows(session, TimelineEvent.__table__, entries(1))
+        insert_rows(session, TimelineEvent.__table__, entries(2))
+        assert session.scalar(select(func.count()).select_from(TimelineEvent)) == 0  # kept, not yet written
+        write_kept_rows(session)  # a step that reads them asks for them early
+        assert session.scalar(select(func.count()).select_from(TimelineEvent)) == 2
+        insert_rows(session, TimelineEvent.__table__, entries(3))
+    assert written() == ["entry 1", "entry 2", "entry 3"]
+    with database.unit_of_work() as session:
+        insert_rows(session, TimelineEvent.__table__, entries(4))  # outside the block: at once
+        assert session.scalar(select(func.count()).select_from(TimelineEvent)) == 4
 
 
 def test_a_mailbox_uid_is_stored_once_per_epoch(database):
