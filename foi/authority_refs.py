@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from foi.folding import ascii_lower
+from foi.folding import ascii_lower, finditer_from
 from foi.references import find_references
 
 # A reference stops at a line break: "FOI/18/03161\n27 November 2018" is not one token.
@@ -27,6 +27,7 @@ _PREFIXED = re.compile(
     r"(?:[ \-/_.]?\d{2,}|[ \-/_.]?\d{1,4}[/\-_.][A-Z0-9]{2,})(?:[/\-_.][A-Z0-9]+)*)(?![A-Z0-9])",
     re.IGNORECASE | re.ASCII,
 )
+_PREFIX_WORDS = ("foi", "eir", "eisr", "ir", "rfi", "req", "case")  # what every _PREFIXED match starts with
 _WORDS_NOT_REFS = {"number", "request", "requests", "the", "your", "our", "and", "for", "this"}
 
 
@@ -129,7 +130,7 @@ def find_authority_refs(text: str) -> list[str]:
             seen.add(normalize_authority_ref(match.group("ref")))
             continue
         keep(match.group("ref"))
-    for match in _PREFIXED.finditer(text):
+    for match in finditer_from(_PREFIXED, _PREFIX_WORDS, text):
         keep(match.group("ref"))
     return found
 

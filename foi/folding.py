@@ -1,6 +1,8 @@
-"""Letter case for finding words quickly: the forms literal needles are compared with."""
+"""Finding words quickly: the letter case needles are compared in, and a regex tried only where its words start."""
 
 from __future__ import annotations
+
+import re
 
 # Under IGNORECASE these ASCII letters also match a non-ASCII one that lower() keeps apart
 # (lower() already turns the Kelvin sign into "k").
@@ -30,3 +32,29 @@ def ascii_lower(text: str) -> str:
     """
     lowered = text.lower()
     return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def finditer_from(pattern: re.Pattern[str], words: tuple[str, ...], text: str) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern every match of which starts with one of ``words`` (ASCII, any case).
+
+    The starts are found with ``str.find``, which is far quicker than the
+    regex engine trying every position of a long letter; the pattern is then
+    tried at each start in order, without overlaps, as ``finditer`` would.
+    """
+    lowered = ascii_lower(text)
+    starts: set[int] = set()
+    for word in words:
+        at = lowered.find(word)
+        while at >= 0:
+            starts.add(at)
+            at = lowered.find(word, at + 1)
+    found: list[re.Match[str]] = []
+    end = 0
+    for at in sorted(starts):
+        if at < end:
+            continue
+        match = pattern.match(text, at)
+        if match:
+            found.append(match)
+            end = max(match.end(), at + 1)
+    return found

@@ -19,6 +19,8 @@ import secrets
 import unicodedata
 from collections.abc import Callable, Iterator
 
+from foi.folding import finditer_from
+
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 PREFIX = "FOI"
 BODY_LENGTH = 5
@@ -92,7 +94,7 @@ def _resolve(raw_code: str) -> str | None:
 def find_references(text: str) -> list[str]:
     """Return every valid reference in ``text``, canonical, in order of first appearance."""
     found: list[str] = []
-    for match in _PATTERN.finditer(_compatible(text)):
+    for match in finditer_from(_PATTERN, ("fo", "f0"), _compatible(text)):
         reference = _resolve(match.group(1))
         if reference is not None and reference not in found:
             found.append(reference)

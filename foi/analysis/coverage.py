@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from foi.analysis.cues import Cue
 from foi.analysis.sections import HEDGE, is_rights, latest_letter, quoted_lines
 from foi.analysis.text import clean, figures, gives_a_figure, keywords, sentences
+from foi.folding import fold
 from foi.questions import Part, Question, parts
 
 ANSWERED, PARTLY, REFUSED, NOT_HELD, NOT_ADDRESSED = (
@@ -27,26 +30,30 @@ ANSWERED, PARTLY, REFUSED, NOT_HELD, NOT_ADDRESSED = (
 _ASKS_NUMBER = re.compile(
     r"\b(number|how many|how much|total|count|figures?|amount|quantity|cost|spend|spent|breakdown)\b", re.I
 )
-_REFUSED = re.compile(
-    r"\bexempt|\bwithh(e|o)ld|\brefus|\bsection \d|\bs\.\s?\d|\bcost limit|\bappropriate limit|\bnot (be )?disclos|"
-    r"\bnot (be )?(possible|able) to (provide|source|locate)|\bunable to (provide|source|locate)",
-    re.I,
+_REFUSED = Cue.wrap(
+    re.compile(
+        r"\bexempt|\bwithh(e|o)ld|\brefus|\bsection \d|\bs\.\s?\d|\bcost limit|\bappropriate limit|\bnot (be )?disclos|"
+        r"\bnot (be )?(possible|able) to (provide|source|locate)|\bunable to (provide|source|locate)",
+        re.I,
+    )
 )
-_NOT_HELD = re.compile(
-    r"(does|do|did) not hold|not held|no (information|records?|data) (is |are )?held|holds? no|"
-    r"(does|do) not have (the|this|that|any) (information|figure|record)|formal notice under section 17",
-    re.I,
+_NOT_HELD = Cue.wrap(
+    re.compile(
+        r"(does|do|did) not hold|not held|no (information|records?|data) (is |are )?held|holds? no|"
+        r"(does|do) not have (the|this|that|any) (information|figure|record)|formal notice under section 17",
+        re.I,
+    )
 )
 _CONTINUES = re.compile(r"^(this|that|these|it|accurately|however|therefore)\b", re.I)
-_COST = re.compile(r"(exceed|over) the (upper )?[‘'\"]?(cost|appropriate) limit|excessive cost", re.I)
-_POINTER = re.compile(r"https?://|www\.|available (from|at|on)|published (at|on|in)", re.I)
-_ACCESSIBLE = re.compile(
-    r"reasonably accessible|otherwise accessible|section (21|25)\b|already (been )?published", re.I
+_COST = Cue.wrap(re.compile(r"(exceed|over) the (upper )?[‘'\"]?(cost|appropriate) limit|excessive cost", re.I))
+_POINTER = Cue.wrap(re.compile(r"https?://|www\.|available (from|at|on)|published (at|on|in)", re.I))
+_ACCESSIBLE = Cue.wrap(
+    re.compile(r"reasonably accessible|otherwise accessible|section (21|25)\b|already (been )?published", re.I)
 )
 _TABLE_ROW = re.compile(r"(?:\d[\d,]*\s+){3,}|\|.*\||\t.*\t")
 # Information given, with some details redacted: an answer, not a refusal of the part.
-_GIVEN = re.compile(
-    r"\b(are|is) (attached|enclosed|provided|below)\b|\bplease (find|see) attached|\b(i|we) enclose", re.I
+_GIVEN = Cue.wrap(
+    re.compile(r"\b(are|is) (attached|enclosed|provided|below)\b|\bplease (find|see) attached|\b(i|we) enclose", re.I)
 )
 # Verbs and adjectives every question uses; an answer need not repeat them.
 _GENERIC = {
@@ -143,18 +150,25 @@ def _judge(answer: str, part: Part, asks_number: bool, require_mention: bool) ->
     text = " ".join(pieces)
     evidence = [s[:300] for s in pieces[:2]]
     # What decides a part is a plain statement: not a table's column names, not "it may help if I explain…".
-    stated = " ".join(s for s in pieces if not HEDGE.search(s) and not _TABLE_ROW.search(s))
-    if _POINTER.search(text) and _ACCESSIBLE.search(text):
+    stated = " ".join(s for s in pieces if _is_plain(s))
+    folded, folded_stated = fold(text), fold(stated)
+    if _POINTER.matches(text, folded) and _ACCESSIBLE.matches(text, folded):
         return ANSWERED, evidence  # FOIA s.21 / FOISA s.25: already published, and where
-    if _COST.search(stated):
+    if _COST.matches(stated, folded_stated):
         return REFUSED, evidence
-    if _NOT_HELD.search(stated):
+    if _NOT_HELD.matches(stated, folded_stated):
         return NOT_HELD, evidence
-    if _REFUSED.search(stated) and not (_GIVEN.search(text) and re.search(r"redact", text, re.I)):
+    if _REFUSED.matches(stated, folded_stated) and not (_GIVEN.matches(text, folded) and "redact" in folded):
         return REFUSED, evidence
     if asks_number and not gives_a_figure(text, figures(part.text)):
         return PARTLY, evidence
     return ANSWERED, evidence
+
+
+@lru_cache(maxsize=4096)  # each of a request's parts reads the same sentences
+def _is_plain(sentence: str) -> bool:
+    """Return True for a plain statement: not hedged, not a table's row."""
+    return not HEDGE.search(sentence) and not _TABLE_ROW.search(sentence)
 
 
 _ORDINALS = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from foi.folding import ascii_lower, fold
+from foi.folding import fold
 
 try:  # the standard library's regex parser (``sre_parse`` before 3.11)
     from re import _parser as _sre  # type: ignore[attr-defined]
@@ -178,29 +178,3 @@ def _has_capital(items: list) -> bool:  # type: ignore[type-arg]
             if _has_capital(list(argument)):
                 return True
     return False
-
-
-def finditer_from(pattern: re.Pattern[str], words: tuple[str, ...], text: str) -> list[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern every match of which starts with one of ``words`` (ASCII, any case).
-
-    The starts are found with ``str.find``, which is far quicker than the
-    regex engine trying every position of a long letter; the pattern is then
-    tried at each start in order, without overlaps, as ``finditer`` would.
-    """
-    lowered = ascii_lower(text)
-    starts: set[int] = set()
-    for word in words:
-        at = lowered.find(word)
-        while at >= 0:
-            starts.add(at)
-            at = lowered.find(word, at + 1)
-    found: list[re.Match[str]] = []
-    end = 0
-    for at in sorted(starts):
-        if at < end:
-            continue
-        match = pattern.match(text, at)
-        if match:
-            found.append(match)
-            end = max(match.end(), at + 1)
-    return found

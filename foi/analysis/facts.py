@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
 
-from foi.analysis.cues import Cue, finditer_from
+from foi.analysis.cues import Cue
 from foi.analysis.text import DATE, DATE_BODY, DATE_NO_YEAR_BODY, MONTHS, clean, parse_date
-from foi.folding import fold
+from foi.folding import finditer_from, fold
 
 # FOIA Part II exemptions (ss.21–44) with s.12 (cost) and s.14 (vexatious). FOISA's exemptions are
 # ss.25–41 with s.12 (excessive cost) and s.14 (vexatious); its s.17 is the "not held" notice and

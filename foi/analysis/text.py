@@ -112,9 +112,13 @@ def keywords(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words if w not in _STOP and len(w) > 1)
 
 
-def figures(text: str) -> set[str]:
+_FIGURE = re.compile(r"(?<![A-Za-z])\d[\d,]*(?:\.\d+)?")
+
+
+@lru_cache(maxsize=4096)  # a request's parts are compared with the same lines and sentences many times
+def figures(text: str) -> frozenset[str]:
     """Return the numbers written in ``text`` (digits only)."""
-    return {re.sub(r"[,]", "", n) for n in re.findall(r"(?<![A-Za-z])\d[\d,]*(?:\.\d+)?", text)}
+    return frozenset(n.replace(",", "") for n in _FIGURE.findall(text))
 
 
 _NUMBER_WORDS = re.compile(
@@ -125,7 +129,7 @@ _NUMBER_WORDS = re.compile(
 )
 
 
-def gives_a_figure(text: str, own_numbers: set[str]) -> bool:
+def gives_a_figure(text: str, own_numbers: frozenset[str]) -> bool:
     """Return True when ``text`` states a quantity (a number not taken from the question, or "none")."""
     if figures(text) - own_numbers:
         return True

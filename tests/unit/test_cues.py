@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foi.analysis import facts, kinds, sections
-from foi.analysis.cues import Cue, finditer_from, needles
+from foi.analysis.cues import Cue, needles
 from foi.analysis.text import sentences
-from foi.folding import ascii_lower, fold
+from foi.folding import ascii_lower, finditer_from, fold
 from tests import letter_fixtures
 
+coverage = importlib.import_module("foi.analysis.coverage")  # the package exports a function of that name
 ALL_CUES = [
     *(cue for cues in kinds._COMPILED.values() for cue, _ in cues),
     kinds._RIGHTS_SECTION,
@@ -21,6 +23,11 @@ ALL_CUES = [
     sections._RIGHTS_CUE,
     sections._STATUTE_CUE,
     sections._ADVICE_CUE,
+    *(getattr(coverage, name) for name in ("_REFUSED", "_NOT_HELD", "_COST", "_POINTER", "_ACCESSIBLE", "_GIVEN")),
+    facts._SCOTTISH,
+    facts._COST_LIMIT,
+    facts._SIC,
+    facts._ICO,
 ]
 LETTERS = [value for value in vars(letter_fixtures).values() if isinstance(value, str) and len(value) > 200]
 
