@@ -69,13 +69,13 @@ def on_reply_attached(
     carries ``now``, the moment the request changed.
     """
     result = analysis or analyse_reply(questions_of(request), parsed, row.label)
-    row.analysis = result.as_dict()
+    row.analysis = stored = result.as_dict()
     row.classification = result.kind
     if row.label is not None:
         return  # bounces and automatic replies never move the request
     if not result.is_confident:
         return  # the owner is asked what kind of letter it is; their answer moves the request
-    apply_kind(session, request, result.kind, result.as_dict(), _day_of(row), at=now)
+    apply_kind(session, request, result.kind, stored, _day_of(row), at=now)
 
 
 def correct_kind(session: Session, request: FoiRequestRow, row: MessageRow, kind: str, now: dt.datetime) -> None:

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from foi.analysis.cues import Cue
 from foi.analysis.sections import HEDGE, is_rights, latest_letter, quoted_lines
-from foi.analysis.text import clean, figures, gives_a_figure, keywords, sentences
+from foi.analysis.text import clean, figures, gives_a_figure, keywords, sentences, text_cache
 from foi.folding import fold
 from foi.questions import Part, Question, parts
 
@@ -90,6 +89,7 @@ class _Line:
     words: frozenset[str]
 
 
+@text_cache(16384)  # an authority's letters share their boilerplate lines
 def _read_line(raw: str) -> _Line:
     line = clean(raw).strip()
     body = _LIST_PREFIX.sub("", line.strip("*_ "))
@@ -165,7 +165,7 @@ def _judge(answer: str, part: Part, asks_number: bool, require_mention: bool) ->
     return ANSWERED, evidence
 
 
-@lru_cache(maxsize=4096)  # each of a request's parts reads the same sentences
+@text_cache(4096)  # each of a request's parts reads the same sentences
 def _is_plain(sentence: str) -> bool:
     """Return True for a plain statement: not hedged, not a table's row."""
     return not HEDGE.search(sentence) and not _TABLE_ROW.search(sentence)
@@ -192,14 +192,15 @@ _ORDINAL_ANCHOR = re.compile(
 _NUMBERED_ANSWER = re.compile(r"^\s*\(?(?P<nums>\d{1,2})\s*[.):]\s+")
 
 
-def _anchor_numbers(line: str) -> list[int]:
+@text_cache(16384)
+def _anchor_numbers(line: str) -> tuple[int, ...]:
     """Return the part numbers a line opens the answer to ("Questions 1, 3 and 4" → 1, 3, 4)."""
     for pattern in (_ANCHOR, _NUMBERED_ANSWER):
         match = pattern.match(line)
         if match:
-            return [int(n) for n in re.findall(r"\d{1,2}", match.group("nums"))]
+            return tuple(int(n) for n in re.findall(r"\d{1,2}", match.group("nums")))
     match = _ORDINAL_ANCHOR.match(line)
-    return [_ORDINALS[match.group("ord").lower()]] if match else []
+    return (_ORDINALS[match.group("ord").lower()],) if match else ()
 
 
 def _anchored(lines: list[str], quoted: set[int], questions: tuple[Question, ...]) -> dict[int, str]:

@@ -4,7 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import TypeVar
+
+T = TypeVar("T")
+
+SHORT = 2000  # characters: a line or a sentence, cached in number; a longer text only in a few places
+
+
+def text_cache(maxsize: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
+    """``lru_cache`` for a function of one text, bounded in memory as well as in entries.
+
+    Up to ``maxsize`` texts of at most ``SHORT`` characters are kept, and only
+    the last few longer ones: a letter of long lines cannot fill the memory.
+    """
+
+    def decorate(function: Callable[[str], T]) -> Callable[[str], T]:
+        short, long = lru_cache(maxsize)(function), lru_cache(8)(function)
+
+        @wraps(function)
+        def cached(text: str) -> T:
+            return short(text) if len(text) <= SHORT else long(text)
+
+        return cached
+
+    return decorate
+
 
 MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -105,7 +131,7 @@ def stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=65536)
+@text_cache(65536)
 def keywords(text: str) -> frozenset[str]:
     """Return the content words of ``text``, stemmed (the words a reply must mention)."""
     words = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", clean(text).lower())
@@ -115,7 +141,7 @@ def keywords(text: str) -> frozenset[str]:
 _FIGURE = re.compile(r"(?<![A-Za-z])\d[\d,]*(?:\.\d+)?")
 
 
-@lru_cache(maxsize=4096)  # a request's parts are compared with the same lines and sentences many times
+@text_cache(4096)  # a request's parts are compared with the same lines and sentences many times
 def figures(text: str) -> frozenset[str]:
     """Return the numbers written in ``text`` (digits only)."""
     return frozenset(n.replace(",", "") for n in _FIGURE.findall(text))

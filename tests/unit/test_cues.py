@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from foi.analysis import facts, kinds, sections
 from foi.analysis.cues import Cue, needles
-from foi.analysis.text import sentences
+from foi.analysis.text import sentences, text_cache
 from foi.folding import ascii_lower, finditer_from, fold
 from tests import letter_fixtures
 
@@ -169,3 +169,21 @@ def test_a_pattern_it_cannot_lower_safely_is_searched_as_it_is() -> None:
     assert Cue.of(r"(?-i:Abc)|xyz").lowered is None  # flags set inline
     assert Cue.of("abc", flags=0).lowered is None  # not case-blind: case matters
     assert Cue.of(r"\x41bc").matches("abc", "abc")
+
+
+def test_a_text_cache_keeps_many_short_texts_and_only_a_few_long_ones() -> None:
+    read: list[str] = []
+
+    @text_cache(100)
+    def length(text: str) -> int:
+        read.append(text)
+        return len(text)
+
+    short = [f"line {n}" for n in range(50)]
+    assert [length(t) for t in short * 2] == [len(t) for t in short * 2]
+    assert len(read) == 50  # each short text read once
+    long = [f"{n:04d}" * 1000 for n in range(20)]  # 4,000 characters each
+    assert [length(t) for t in long] == [4000] * 20
+    assert length(long[-1]) == 4000 and len(read) == 70  # the latest long one is kept...
+    length(long[0])
+    assert len(read) == 71  # ...but not twenty of them
