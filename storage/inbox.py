@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from foi.correspondence import MessageState
 from foi.lifecycle import OPEN
-from storage.db import insert_rows_ignoring
+from storage.db import insert_rows, insert_rows_ignoring
 from storage.models import (
     AuthorityDomain,
     AuthorityReference,
@@ -400,20 +400,18 @@ def learn_authority_refs(
         )
         if cache is not None:
             cache[request_id] = known
-    added = []
+    added: list[str] = []
+    rows: list[dict[str, object]] = []
     for printed, normalized in references:
         if len(added) >= MAX_REFS_PER_MESSAGE:
             break
         if normalized in known or len(normalized) < 4:
             continue
-        session.add(
-            AuthorityReference(
-                request_id=request_id, reference=printed[:100], normalized=normalized[:100],
-                learned_from_message_id=message_id,
-            )
-        )  # fmt: skip
+        rows.append({"request_id": request_id, "reference": printed[:100], "normalized": normalized[:100],
+                     "learned_from_message_id": message_id})  # fmt: skip
         known.add(normalized)
         added.append(printed)
+    insert_rows(session, AuthorityReference.__table__, rows)  # at the end of an inbox batch, in one statement
     return added
 
 

@@ -36,8 +36,9 @@ def _look_again_at_changed_requests(session: Session, _context: object, _instanc
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, FoiRequestRow):
             state = inspect(obj)
+            # Only an attribute set since the last flush has an old value kept: the others cannot have changed.
             changed = obj in session.new or any(
-                attr.history.has_changes() for attr in state.attrs if attr.key not in _NOT_FACTS
+                state.attrs[key].history.has_changes() for key in state.committed_state if key not in _NOT_FACTS
             )
             if changed:
                 obj.next_check_on = LOOK_NOW
