@@ -20,22 +20,26 @@ def fold(text: str) -> str:
     return folded
 
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ASCII_LOWER = str.maketrans(
+    {**{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)}, "ı": "i", "ſ": "s", "K": "k"}
+)
 
 
 def ascii_lower(text: str) -> str:
-    """``text`` with every ASCII capital in lower case and each character at its own offset.
+    """``text`` folded for ASCII words, each character at its own offset.
 
-    lower() does that, and more, when the length stays the same (a capital
-    such as "İ" lowers to two characters); only then is the slower
-    character-by-character table needed.
+    Every ASCII capital is lowered, and so are the letters a case-blind
+    pattern also takes for ASCII ones (ı, ſ, the Kelvin sign). ``fold`` does
+    that, and more, when the length stays the same (a capital such as "İ"
+    lowers to two characters); only then is the slower character-by-character
+    table needed.
     """
-    lowered = text.lower()
-    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+    folded = fold(text)
+    return folded if len(folded) == len(text) else text.translate(_ASCII_LOWER)
 
 
 def finditer_from(pattern: re.Pattern[str], words: tuple[str, ...], text: str) -> list[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern every match of which starts with one of ``words`` (ASCII, any case).
+    """``pattern.finditer(text)`` for a pattern every match of which starts with one of ``words`` (ASCII, lower case).
 
     The starts are found with ``str.find``, which is far quicker than the
     regex engine trying every position of a long letter; the pattern is then

@@ -14,7 +14,7 @@ from typing import Any
 from foi.analysis import facts
 from foi.analysis.coverage import ANSWERED, NOT_ADDRESSED, NOT_HELD, REFUSED, Coverage, coverage
 from foi.analysis.kinds import KINDS, classify
-from foi.analysis.sections import authority_text, decision_text, latest_letter, segment
+from foi.analysis.sections import Section, authority_text, decision_text, latest_letter, segment
 from foi.analysis.text import clean, sentences
 from foi.authority_refs import find_authority_refs
 from foi.questions import Question
@@ -45,8 +45,13 @@ class Analysis:
     coverage: list[Coverage] | None = None
     notes: list[str] = field(default_factory=list)
     # How it was decided (``foibot analyse --explain``): the sections found and each kind's score.
-    sections: list[tuple[str, str]] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
+    parts_of_letter: list[Section] = field(default_factory=list, repr=False)
+
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        """The letter's sections as ``--explain`` shows them: (kind, its opening words), the first sixty."""
+        return [(s.kind, " ".join(s.text[:300].split())[:100]) for s in self.parts_of_letter[:60]]
 
     @property
     def is_confident(self) -> bool:
@@ -130,6 +135,6 @@ def analyse(
         regulator=facts.regulator(letter),
         coverage=covered,
         notes=notes,
-        sections=[(s.kind, " ".join(s.text[:300].split())[:100]) for s in parts_of_letter[:60]],
         scores={k: round(v, 2) for k, v in verdict.scores.items() if v},
+        parts_of_letter=parts_of_letter,
     )

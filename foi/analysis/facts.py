@@ -64,6 +64,11 @@ _RECEIVED = re.compile(
     re.IGNORECASE,
 )
 
+# What every match of each starts with (see foi.folding.finditer_from).
+_RECEIVED_WORDS = ("received", "receipt", "your")
+_SECTION_WORDS = ("s",)
+_REGULATION_WORDS = ("reg", "r.")
+
 
 def is_scottish(text: str) -> bool:
     """Return True when the letter is written under FOISA/EISR (the section numbers mean other things)."""
@@ -78,7 +83,7 @@ def exemptions(text: str, scottish: bool | None = None) -> list[str]:
     scottish = is_scottish(text) if scottish is None else scottish
     allowed = FOISA_SECTIONS if scottish else FOIA_SECTIONS
     found: list[str] = []
-    for match in _SECTION.finditer(text):
+    for match in finditer_from(_SECTION, _SECTION_WORDS, text):
         listed = re.sub(r"\s*\([a-z][a-z ,'-]{3,80}\)", "", match.group("list"), flags=re.IGNORECASE)
         for one in _ONE.finditer(listed):
             number, detail = one.group(1).upper(), re.sub(r"\s+(\d)", r"(\1)", one.group(2).lower())
@@ -86,7 +91,7 @@ def exemptions(text: str, scottish: bool | None = None) -> list[str]:
                 _add(found, f"s.{number}{detail.replace(' ', '')}")
     if _COST_LIMIT.matches(text, fold(text)) and not any(item.startswith("s.12") for item in found):
         found.append("s.12")
-    for match in _REGULATION.finditer(text):
+    for match in finditer_from(_REGULATION, _REGULATION_WORDS, text):
         for one in _ONE.finditer(match.group("list")):
             number, detail = one.group(1), one.group(2).lower()
             if number in EIR_REGULATIONS and (detail or number in ("13", "11")):
@@ -181,7 +186,7 @@ def received_date(text: str, letter: dt.date | None) -> dt.date | None:
     labelled = labelled_dates(text).get("received")
     if labelled:
         return labelled
-    for match in _RECEIVED.finditer(clean(text)):
+    for match in finditer_from(_RECEIVED, _RECEIVED_WORDS, clean(text)):
         date_text = match.group("date")
         if date_text.lower().startswith("the same"):
             if letter:

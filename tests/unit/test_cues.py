@@ -187,3 +187,69 @@ def test_a_text_cache_keeps_many_short_texts_and_only_a_few_long_ones() -> None:
     assert length(long[-1]) == 4000 and len(read) == 70  # the latest long one is kept...
     length(long[0])
     assert len(read) == 71  # ...but not twenty of them
+
+
+_FACT_SCANS = [
+    (facts._RECEIVED, facts._RECEIVED_WORDS),
+    (facts._SECTION, facts._SECTION_WORDS),
+    (facts._REGULATION, facts._REGULATION_WORDS),
+    (facts._PROMISE, facts._PROMISE_WORDS),
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "We",
+                "received",
+                "RECEIVED",
+                "receıved",
+                "receipt of",
+                "your request",
+                "Your email of",
+                "dated",
+                "on",
+                "4 June 2024",
+                "7 March",
+                "the same day",
+                "section",
+                "Sections",
+                "ſection",
+                "s.",
+                "ss.",
+                "S",
+                "40(2)",
+                "12",
+                "and",
+                "&",
+                ",",
+                "regulation",
+                "Reg.",
+                "r.",
+                "12(4)(b)",
+                "13",
+                "(a)",
+                "İ",
+                "\n",
+                " ",
+            ]
+        ),  # fmt: skip
+        max_size=30,
+    ).map(" ".join)
+)
+def test_facts_found_from_their_words_are_what_a_full_scan_finds(text: str) -> None:
+    for pattern, words in _FACT_SCANS:
+        spans = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in finditer_from(pattern, words, text)] == spans, pattern.pattern
+
+
+def test_the_letters_give_the_same_facts_either_way() -> None:
+    found = 0
+    for letter in LETTERS:
+        for pattern, words in _FACT_SCANS:
+            spans = [m.span() for m in pattern.finditer(letter)]
+            assert [m.span() for m in finditer_from(pattern, words, letter)] == spans, pattern.pattern
+            found += len(spans)
+    assert found >= 5
