@@ -113,13 +113,14 @@ def _is_restatement(read: _Line, part: Part, wanted: set[str]) -> bool:
 def _find_restated(raw_lines: list[str], numbered: list[Part]) -> dict[str, int]:
     """Return, for each part label, the index of the last line that restates it."""
     read = [_read_line(raw) if raw.strip() else None for raw in raw_lines]
+    wanted_by_part = [(part, keywords(part.text)) for part in numbered]
+    asked = frozenset().union(*(wanted for _, wanted in wanted_by_part))
     by_word: dict[str, list[int]] = {}
     for index, line in enumerate(read):
-        for word in line.words if line else ():
+        for word in line.words & asked if line else ():  # only the words some part asks about
             by_word.setdefault(word, []).append(index)
     found: dict[str, int] = {}
-    for label_part in numbered:
-        wanted = keywords(label_part.text)
+    for label_part, wanted in wanted_by_part:
         # Only lines that share a word with the part can restate it.
         near = sorted({i for word in wanted for i in by_word.get(word, ())}, reverse=True)
         for index in near:
@@ -137,8 +138,9 @@ def _judge(answer: str, part: Part, asks_number: bool, require_mention: bool) ->
         specific = {w for w in wanted if w not in _GENERIC} or wanted
         needed = 1 if len(specific) < 3 else -(-len(specific) // 2)  # half the specific words, at least one
         chosen: list[str] = []
-        for index, sentence in enumerate(pieces):
-            if len(specific & keywords(sentence)) >= needed:
+        for index, words in enumerate(_words_of_sentences(answer)):
+            if len(specific & words) >= needed:
+                sentence = pieces[index]
                 # "This is because…" explains the sentence before it, which holds the decision.
                 if index and _CONTINUES.match(sentence) and pieces[index - 1] not in chosen:
                     chosen.append(pieces[index - 1])
@@ -163,6 +165,12 @@ def _judge(answer: str, part: Part, asks_number: bool, require_mention: bool) ->
     if asks_number and not gives_a_figure(text, figures(part.text)):
         return PARTLY, evidence
     return ANSWERED, evidence
+
+
+@text_cache(64)  # each of a request's parts reads the same answer
+def _words_of_sentences(answer: str) -> tuple[frozenset[str], ...]:
+    """The content words of each of ``sentences(answer)``."""
+    return tuple(keywords(sentence) for sentence in sentences(answer))
 
 
 @text_cache(4096)  # each of a request's parts reads the same sentences

@@ -239,9 +239,14 @@ def review_address(text: str) -> str | None:
     return None
 
 
-def _review_sentences(text: str) -> list[str]:
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", clean(text))]
-    return [p for p in paragraphs if re.search(r"\breview\b|\breconsider", p, re.IGNORECASE)]
+@lru_cache(maxsize=8)  # the review window and the review address both read them
+def _review_sentences(text: str) -> tuple[str, ...]:
+    paragraphs = [" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(clean(text))]
+    return tuple(p for p in paragraphs if _REVIEW.matches(p, fold(p)))
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_REVIEW = Cue.of(r"\breview\b|\breconsider")
 
 
 def regulator(text: str) -> str | None:
