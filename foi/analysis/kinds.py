@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import accumulate
 
+import ahocorasick
+
 from foi.analysis.cues import Cue
 from foi.analysis.sections import HEDGE
 from foi.folding import fold
@@ -204,26 +206,31 @@ class _Reading:
     """The sentences of a letter, with where each cue's literals occur (see ``foi.analysis.cues``).
 
     A cue's pattern is searched only in the sentences holding one of its
-    needles, found by scanning the folded letter once per needle rather than
-    every sentence once per cue.
+    needles. The needles of every cue here are found in one pass over the
+    folded letter (Aho-Corasick), not one scan per needle.
     """
 
     def __init__(self, sentences: list[str]) -> None:
         self.sentences = sentences
         folded = [fold(sentence) for sentence in sentences]
         self.folded = folded
-        self.letter = "\n".join(folded)
+        letter = "\n".join(folded)
         self.starts = list(accumulate((len(f) + 1 for f in folded[:-1]), initial=0))
-        self._where: dict[str, set[int]] = {}
+        where: dict[str, set[int]] = {}
+        for end, needle in _NEEDLES.iter(letter) if letter else ():
+            where.setdefault(needle, set()).add(bisect_right(self.starts, end - len(needle) + 1) - 1)
+        self._where = where
+        self._letter = letter
 
     def _holding(self, needle: str) -> set[int]:
         found = self._where.get(needle)
         if found is None:
             found = set()
-            at = self.letter.find(needle)
-            while at >= 0:
-                found.add(bisect_right(self.starts, at) - 1)
-                at = self.letter.find(needle, at + 1)
+            if needle not in _KNOWN:  # a cue from elsewhere: looked for on its own
+                at = self._letter.find(needle)
+                while at >= 0:
+                    found.add(bisect_right(self.starts, at) - 1)
+                    at = self._letter.find(needle, at + 1)
             self._where[needle] = found
         return found
 
@@ -231,6 +238,12 @@ class _Reading:
         """The sentences ``cue`` matches."""
         if cue.needles is None:
             candidates: set[int] | range = range(len(self.sentences))
+        elif cue.needles <= _KNOWN:  # found in the one pass: only those present are kept
+            where = self._where
+            present = [where[needle] for needle in cue.needles if needle in where]
+            if not present:
+                return set()
+            candidates = set().union(*present)
         else:
             candidates = set().union(*(self._holding(needle) for needle in cue.needles))
         return {i for i in candidates if cue.holds(self.sentences[i], self.folded[i])}
@@ -243,6 +256,20 @@ class _Reading:
                 if weight > best.get(i, 0.0):
                     best[i] = weight
         return best
+
+
+def _automaton(cues: list[Cue]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for cue in cues:
+        for needle in cue.needles or ():
+            automaton.add_word(needle, needle)
+    automaton.make_automaton()
+    return automaton
+
+
+_READ_IN_ONE_PASS = [*(cue for cues in _COMPILED.values() for cue, _ in cues), _RIGHTS_SECTION, _HEDGE, _WHOLE_REFUSAL]
+_NEEDLES = _automaton(_READ_IN_ONE_PASS)
+_KNOWN = frozenset(needle for cue in _READ_IN_ONE_PASS for needle in cue.needles or ())
 
 
 def _decide(scores: dict[str, float], unanswered: int, answered: int, whole_refusal: bool = False) -> str:

@@ -253,3 +253,29 @@ def test_the_letters_give_the_same_facts_either_way() -> None:
             assert [m.span() for m in finditer_from(pattern, words, letter)] == spans, pattern.pattern
             found += len(spans)
     assert found >= 5
+
+
+def _hits_by_search(cue: Cue, pieces: list[str]) -> set[int]:
+    return {i for i, sentence in enumerate(pieces) if cue.pattern.search(sentence)}
+
+
+def test_a_letter_read_in_one_pass_gives_each_cue_the_sentences_its_pattern_matches() -> None:
+    foreign = Cue.of(r"freedom of information|\bwidgets?\b")  # not among the needles of the one pass
+    assert not foreign.needles <= kinds._KNOWN
+    matched = 0
+    for letter in LETTERS:
+        pieces = sentences(letter)
+        reading = kinds._Reading(pieces)
+        for cue in [*kinds._READ_IN_ONE_PASS, foreign]:
+            assert reading.hits(cue) == _hits_by_search(cue, pieces), cue.pattern.pattern
+            matched += len(reading.hits(cue))
+    assert matched > 20
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*_WORDS, "ſection", "revıew", "İ", "We.", "Yes.", "\n\n"]), max_size=60).map(" ".join))
+def test_any_text_read_in_one_pass_gives_what_searching_each_sentence_gives(text: str) -> None:
+    pieces = sentences(text)
+    reading = kinds._Reading(pieces)
+    for cue in kinds._READ_IN_ONE_PASS:
+        assert reading.hits(cue) == _hits_by_search(cue, pieces), cue.pattern.pattern
