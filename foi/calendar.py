@@ -34,6 +34,7 @@ SCOTLAND = ("SCT",)
 _ALWAYS_CLOSED = ("Christmas Day", "Good Friday")
 
 HolidayLookup = Callable[[dt.date], str | None]
+_COUNTS_KEPT = 4096
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class WorkingDayCalendar:
 
     name: str
     holiday_name: HolidayLookup = field(compare=False, repr=False)
+    # Counts already made: a day's letters all ask for the same deadlines. Bounded; cleared when full.
+    _counted: dict[tuple[dt.date, int], dt.date] = field(default_factory=dict, compare=False, repr=False)
 
     def is_working_day(self, day: dt.date) -> bool:
         """Return True when ``day`` is a working day in this calendar."""
@@ -59,12 +62,18 @@ class WorkingDayCalendar:
         """Return the ``count``-th working day after ``start`` (``start`` is day 0)."""
         if count < 0:
             raise ValueError(f"count must not be negative, got {count}")
+        found = self._counted.get((start, count))
+        if found is not None:
+            return found
         day = start
         remaining = count
         while remaining:
             day += dt.timedelta(days=1)
             if self.is_working_day(day):
                 remaining -= 1
+        if len(self._counted) >= _COUNTS_KEPT:
+            self._counted.clear()
+        self._counted[(start, count)] = day
         return day
 
     def next_working_day(self, day: dt.date) -> dt.date:

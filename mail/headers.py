@@ -116,7 +116,10 @@ def decode_value(value: object) -> str:
     """Return a header value as readable text, decoding RFC 2047 words leniently."""
     if value is None:
         return ""
-    text = _mend_encoded_words(_unescape(str(value)[:MAX_HEADER_CHARS]))
+    text = _unescape(str(value)[:MAX_HEADER_CHARS])
+    if "=?" not in text:  # no encoded word (most headers): nothing to decode
+        return printable(" ".join(text.split()))
+    text = _mend_encoded_words(text)
     try:
         pieces = decode_header(text)
     except Exception:  # email.header raises assorted errors on garbage

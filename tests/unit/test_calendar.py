@@ -100,3 +100,15 @@ def test_calendar_can_be_injected_for_a_made_up_holiday():
     assert calendar.add_working_days(D(2024, 6, 3), 1) == D(2024, 6, 5)
     assert calendar.working_days_between(D(2024, 6, 3), D(2024, 6, 10)) == 4
     assert calendar.closed_days_between(D(2024, 6, 3), D(2024, 6, 10)) == [(D(2024, 6, 4), "Test Day")]
+
+
+def test_counts_kept_for_reuse_give_the_same_days_and_stay_bounded():
+    calendar = WorkingDayCalendar("test", {D(2024, 6, 4): "Test Day"}.get)
+    first = [calendar.add_working_days(D(2024, 1, 1) + dt.timedelta(days=n), 20) for n in range(300)]
+    again = [calendar.add_working_days(D(2024, 1, 1) + dt.timedelta(days=n), 20) for n in range(300)]
+    assert first == again
+    assert all(calendar.working_days_between(D(2024, 1, 1) + dt.timedelta(days=n), day) == 20
+               for n, day in enumerate(first))  # fmt: skip
+    for n in range(5000):
+        calendar.add_working_days(D(2000, 1, 1) + dt.timedelta(days=n), 1)
+    assert len(calendar._counted) <= 4096
