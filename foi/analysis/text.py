@@ -97,14 +97,13 @@ def _sentences(text: str) -> tuple[str, ...]:
     # line of its own ("We use Skype for Business" / "All users have…"), not a line wrapped at 72 columns.
     lines = text.split("\n")
     for index in range(len(lines) - 1):
-        line, following = lines[index].rstrip(), lines[index + 1].lstrip()
-        if 0 < len(line) <= 60 and line[-1] not in ",;:(-" and following[:1].isupper():
+        line = lines[index].rstrip()
+        if 0 < len(line) <= 60 and line[-1] not in ",;:(-" and lines[index + 1].lstrip()[:1].isupper():
             lines[index] = line + "\n"
     for block in _BLOCK_BREAK.split("\n".join(lines)):
         block = " ".join(block.split())
-        if not block:
-            continue
-        pieces.extend(p.strip() for p in _SENTENCE_END.split(block) if p.strip())
+        if block:  # single-spaced and stripped: the pieces need no stripping
+            pieces.extend(filter(None, _SENTENCE_END.split(block)))
     return tuple(pieces)
 
 
