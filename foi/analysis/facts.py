@@ -129,7 +129,8 @@ def _lines(text: str) -> tuple[str, ...]:
     return tuple(clean(line).strip().lstrip("*_>|•·- \t").rstrip("*_| \t") for line in text.splitlines()[:400])
 
 
-_LABEL_INITIALS = frozenset("dDrRpP")  # of every label above
+# How every label above starts ("date", "dated", "dyddiad", "response", "received", "request", "published").
+_LABEL_STARTS = frozenset({"dat", "dyd", "res", "rec", "req", "pub"})
 
 
 @lru_cache(maxsize=8)  # the letter's date and its date received both read them
@@ -138,7 +139,7 @@ def labelled_dates(text: str) -> Mapping[str, dt.date]:
     lines = _lines(text)
     found: dict[str, dt.date] = {}
     for index, line in enumerate(lines):
-        if line[:1] not in _LABEL_INITIALS:
+        if fold(line[:3]) not in _LABEL_STARTS:
             continue
         for key, label in _LABELS.items():
             match = label.match(line)

@@ -279,3 +279,44 @@ def test_any_text_read_in_one_pass_gives_what_searching_each_sentence_gives(text
     reading = kinds._Reading(pieces)
     for cue in kinds._READ_IN_ONE_PASS:
         assert reading.hits(cue) == _hits_by_search(cue, pieces), cue.pattern.pattern
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Date",
+                "DATE",
+                "dated",
+                "Dyddiad",
+                "/",
+                "received",
+                "Received",
+                "of",
+                "request",
+                "receipt",
+                "responded",
+                "Response",
+                "reſponse",
+                "reply",
+                "letter",
+                "sent",
+                "published",
+                "Published",
+                "this",
+                "on",
+                ":",
+                "-",
+                "4 June 2024",
+                "Paragraph",
+                "Our ref",
+            ]
+        ),  # fmt: skip
+        min_size=1,
+        max_size=6,
+    ).map(" ".join)
+)
+def test_a_line_a_date_label_matches_starts_as_the_labels_do(line: str) -> None:
+    if any(label.match(line) for label in facts._LABELS.values()):
+        assert fold(line[:3]) in facts._LABEL_STARTS
