@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import ahocorasick
+
 from foi.folding import fold
 
 try:  # the standard library's regex parser (``sre_parse`` before 3.11)
@@ -97,6 +99,7 @@ class Cue:
     pattern: re.Pattern[str]
     needles: frozenset[str] | None = field(default=None)
     lowered: re.Pattern[str] | None = field(default=None)
+    finder: ahocorasick.Automaton | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, pattern: str, flags: int = re.IGNORECASE) -> Cue:
@@ -104,11 +107,19 @@ class Cue:
 
     @classmethod
     def wrap(cls, compiled: re.Pattern[str]) -> Cue:
-        return cls(compiled, needles(compiled.pattern, compiled.flags), lowered(compiled))
+        found = needles(compiled.pattern, compiled.flags)
+        return cls(compiled, found, lowered(compiled), word_finder(found) if found and len(found) > 2 else None)
 
     def may_match(self, folded: str) -> bool:
         """Return False when ``folded`` (see :func:`fold`) certainly holds no match."""
-        return self.needles is None or any(needle in folded for needle in self.needles)
+        if self.needles is None:
+            return True
+        if self.finder is not None and len(folded) < _SHORT:
+            # A line or a paragraph: one pass for all the needles beats a scan for each.
+            for _ in self.finder.iter(folded):
+                return True
+            return False
+        return any(needle in folded for needle in self.needles)
 
     def matches(self, text: str, folded: str) -> bool:
         """Return ``bool(pattern.search(text))``; ``folded`` is ``fold(text)``."""
@@ -119,6 +130,18 @@ class Cue:
         if self.lowered is not None and len(folded) == len(text):
             return self.lowered.search(folded) is not None
         return self.pattern.search(text) is not None
+
+
+_SHORT = 500  # characters; over a longer text a scan per needle is quicker than the automaton
+
+
+def word_finder(words: frozenset[str]) -> ahocorasick.Automaton:
+    """An Aho-Corasick automaton finding every one of ``words`` in one pass; each is its own value."""
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
 
 
 _INLINE_FLAGS = re.compile(r"\(\?[a-zA-OQ-Z-]")  # "(?i)", "(?-i:…)"; not "(?:", "(?=", "(?<!", "(?P<name>"

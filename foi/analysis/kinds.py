@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import accumulate
 
-import ahocorasick
-
-from foi.analysis.cues import Cue
+from foi.analysis.cues import Cue, word_finder
 from foi.analysis.sections import HEDGE
 from foi.folding import fold
 
@@ -258,18 +256,9 @@ class _Reading:
         return best
 
 
-def _automaton(cues: list[Cue]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for cue in cues:
-        for needle in cue.needles or ():
-            automaton.add_word(needle, needle)
-    automaton.make_automaton()
-    return automaton
-
-
 _READ_IN_ONE_PASS = [*(cue for cues in _COMPILED.values() for cue, _ in cues), _RIGHTS_SECTION, _HEDGE, _WHOLE_REFUSAL]
-_NEEDLES = _automaton(_READ_IN_ONE_PASS)
 _KNOWN = frozenset(needle for cue in _READ_IN_ONE_PASS for needle in cue.needles or ())
+_NEEDLES = word_finder(_KNOWN)
 
 
 def _decide(scores: dict[str, float], unanswered: int, answered: int, whole_refusal: bool = False) -> str:
