@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete, event, inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 
 from foi.followup import RequestFacts
 from foi.lifecycle import Event, next_status
@@ -35,10 +36,12 @@ def _look_again_at_changed_requests(session: Session, _context: object, _instanc
     """
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, FoiRequestRow):
-            state = inspect(obj)
             # Only an attribute set since the last flush has an old value kept: the others cannot have changed.
+            # (get_history, not inspect(obj).attrs: that builds a view of every attribute first.)
             changed = obj in session.new or any(
-                state.attrs[key].history.has_changes() for key in state.committed_state if key not in _NOT_FACTS
+                get_history(obj, key, PASSIVE_NO_INITIALIZE).has_changes()
+                for key in inspect(obj).committed_state
+                if key not in _NOT_FACTS
             )
             if changed:
                 obj.next_check_on = LOOK_NOW
