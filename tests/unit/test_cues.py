@@ -32,6 +32,11 @@ ALL_CUES = [
 LETTERS = [value for value in vars(letter_fixtures).values() if isinstance(value, str) and len(value) > 200]
 
 
+def _phrases(words: list[str], max_size: int, min_size: int = 0) -> st.SearchStrategy[str]:
+    """Texts made of ``words`` (the literals a scan looks for, mixed with others), space-joined."""
+    return st.lists(st.sampled_from(words), min_size=min_size, max_size=max_size).map(" ".join)
+
+
 def test_needles_are_the_literals_every_match_contains() -> None:
     assert needles(r"(received|acknowledge)[^.]{0,60}(request for an? |your )review", re.I) == {
         "received",
@@ -93,53 +98,6 @@ def test_a_pattern_of_any_shape_compiles_to_a_cue() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(
-            [
-                "We",
-                "will",
-                "respond",
-                "RESPONSE",
-                "reply",
-                "provide",
-                "extended",
-                "until",
-                "Deadline",
-                "expect",
-                "by",
-                "before",
-                "on",
-                "no later than",
-                "4",
-                "14th",
-                "June",
-                "Jan.",
-                "2024",
-                "3/7/2025",
-                "Friday,",
-                ".",
-                "the",
-                "decision",
-                "answer",
-                "\n",
-            ]
-        ),  # fmt: skip
-        max_size=30,
-    ).map(" ".join)
-)
-def test_a_promise_found_from_its_words_is_what_a_full_scan_finds(text: str) -> None:
-    spans = [m.span() for m in facts._PROMISE.finditer(text)]
-    assert [m.span() for m in finditer_from(facts._PROMISE, facts._PROMISE_WORDS, text)] == spans
-
-
-def test_the_letters_give_the_same_promises_either_way() -> None:
-    for letter in LETTERS:
-        quick = finditer_from(facts._PROMISE, facts._PROMISE_WORDS, letter)
-        assert [m.span() for m in quick] == [m.span() for m in facts._PROMISE.finditer(letter)]
-
-
-@settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("aZ ’£İıſKé\nR"), max_size=40))
 def test_ascii_lower_keeps_every_offset_and_lowers_every_ascii_capital(text: str) -> None:
     lowered = ascii_lower(text)
@@ -197,48 +155,67 @@ _FACT_SCANS = [
 ]
 
 
-@settings(max_examples=400, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(
-            [
-                "We",
-                "received",
-                "RECEIVED",
-                "receıved",
-                "receipt of",
-                "your request",
-                "Your email of",
-                "dated",
-                "on",
-                "4 June 2024",
-                "7 March",
-                "the same day",
-                "section",
-                "Sections",
-                "ſection",
-                "s.",
-                "ss.",
-                "S",
-                "40(2)",
-                "12",
-                "and",
-                "&",
-                ",",
-                "regulation",
-                "Reg.",
-                "r.",
-                "12(4)(b)",
-                "13",
-                "(a)",
-                "İ",
-                "\n",
-                " ",
-            ]
-        ),  # fmt: skip
-        max_size=30,
-    ).map(" ".join)
-)
+_FACT_WORDS = [
+    "We",
+    "received",
+    "RECEIVED",
+    "receıved",
+    "receipt of",
+    "your request",
+    "Your email of",
+    "dated",
+    "on",
+    "4 June 2024",
+    "7 March",
+    "the same day",
+    "section",
+    "Sections",
+    "ſection",
+    "s.",
+    "ss.",
+    "S",
+    "40(2)",
+    "12",
+    "and",
+    "&",
+    ",",
+    "regulation",
+    "Reg.",
+    "r.",
+    "12(4)(b)",
+    "13",
+    "(a)",
+    "İ",
+    "\n",
+    " ",
+    "will",
+    "respond",
+    "RESPONSE",
+    "reply",
+    "provide",
+    "extended",
+    "until",
+    "Deadline",
+    "expect",
+    "by",
+    "before",
+    "no later than",
+    "4",
+    "14th",
+    "June",
+    "Jan.",
+    "2024",
+    "3/7/2025",
+    "Friday,",
+    ".",
+    "the",
+    "decision",
+    "answer",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(_phrases(_FACT_WORDS, max_size=30))
 def test_facts_found_from_their_words_are_what_a_full_scan_finds(text: str) -> None:
     for pattern, words in _FACT_SCANS:
         spans = [m.span() for m in pattern.finditer(text)]
@@ -273,7 +250,7 @@ def test_a_letter_read_in_one_pass_gives_each_cue_the_sentences_its_pattern_matc
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from([*_WORDS, "ſection", "revıew", "İ", "We.", "Yes.", "\n\n"]), max_size=60).map(" ".join))
+@given(_phrases([*_WORDS, "ſection", "revıew", "İ", "We.", "Yes.", "\n\n"], max_size=60))
 def test_any_text_read_in_one_pass_gives_what_searching_each_sentence_gives(text: str) -> None:
     pieces = sentences(text)
     reading = kinds._Reading(pieces)
@@ -281,42 +258,37 @@ def test_any_text_read_in_one_pass_gives_what_searching_each_sentence_gives(text
         assert reading.hits(cue) == _hits_by_search(cue, pieces), cue.pattern.pattern
 
 
+_LABEL_WORDS = [
+    "Date",
+    "DATE",
+    "dated",
+    "Dyddiad",
+    "/",
+    "received",
+    "Received",
+    "of",
+    "request",
+    "receipt",
+    "responded",
+    "Response",
+    "reſponse",
+    "reply",
+    "letter",
+    "sent",
+    "published",
+    "Published",
+    "this",
+    "on",
+    ":",
+    "-",
+    "4 June 2024",
+    "Paragraph",
+    "Our ref",
+]  # fmt: skip
+
+
 @settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(
-            [
-                "Date",
-                "DATE",
-                "dated",
-                "Dyddiad",
-                "/",
-                "received",
-                "Received",
-                "of",
-                "request",
-                "receipt",
-                "responded",
-                "Response",
-                "reſponse",
-                "reply",
-                "letter",
-                "sent",
-                "published",
-                "Published",
-                "this",
-                "on",
-                ":",
-                "-",
-                "4 June 2024",
-                "Paragraph",
-                "Our ref",
-            ]
-        ),  # fmt: skip
-        min_size=1,
-        max_size=6,
-    ).map(" ".join)
-)
+@given(_phrases(_LABEL_WORDS, max_size=6, min_size=1))
 def test_a_line_a_date_label_matches_starts_as_the_labels_do(line: str) -> None:
     if any(label.match(line) for label in facts._LABELS.values()):
         assert fold(line[:3]) in facts._LABEL_STARTS
