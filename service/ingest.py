@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, defer
 
 from foi.analysis import Analysis
-from foi.authority_refs import find_authority_refs, normalize_authority_ref
+from foi.authority_refs import normalize_authority_ref
 from foi.correspondence import MessageState
 from foi.lifecycle import Event, can
 from mail.authresults import read_authentication
@@ -358,7 +358,7 @@ class InboxProcessor:
             request = session.get(FoiRequestRow, found.request_id)
             assert request is not None
             letter = prepared.forwarded or parsed  # a forward is read for the letter inside it
-            self._attach(session, request, row, letter, label, found, now, prepared.analyses.get(request.id))
+            self._attach(session, request, row, letter, label, found, now, prepared.analyses[request.id])
         for found in matches:
             if found.status == SUGGESTED:
                 request = session.get(FoiRequestRow, found.request_id)
@@ -379,7 +379,7 @@ class InboxProcessor:
         label: str | None,
         found: Match,
         now: dt.datetime,
-        analysis: Analysis | None = None,
+        analysis: Analysis,  # every attached match was read (``_read``)
     ) -> None:
         kind = {"bounce": "bounce", "auto_reply": "automatic reply"}.get(label or "", "reply")
         add_event(
@@ -393,12 +393,8 @@ class InboxProcessor:
             return
         learned: list[str] = []
         if found.can_teach:
-            # The analysis read them from the authority's own words; a bounce or auto-reply has none.
-            printed = (
-                analysis.authority_refs
-                if analysis is not None
-                else find_authority_refs(f"{parsed.subject}\n{parsed.text[:20000]}")
-            )
+            # The analysis read them from the authority's own words.
+            printed = analysis.authority_refs
             learned = inbox.learn_authority_refs(
                 session, request.id, [(ref, normalize_authority_ref(ref)) for ref in printed], row.id
             )
