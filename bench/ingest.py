@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import random
@@ -114,6 +115,8 @@ def process_worker(url: str, name: str, ready, go, results) -> None:  # type: ig
     """
     db = open_database(url)
     processor = InboxProcessor(db, now, worker=name)
+    processor.warm_up()  # as `foibot run` does at start
+    gc.freeze()
     ready.put(name)
     go.wait()
     done = processor.process_pending()

@@ -12,6 +12,7 @@ polling as the fallback. SIGINT/SIGTERM stop every part cleanly.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -83,6 +84,13 @@ def _process_loop(settings: Settings, stop: threading.Event, wake: Wakeups) -> N
             wake.wake(NOTICES)
 
     processor = wiring.processor(settings, db, on_processed=[tell_the_bot])
+    try:
+        processor.warm_up()
+    except Exception:  # a slower first reply, nothing worse
+        log.exception("warming up the inbox processor failed")
+    # What is alive now (modules, patterns, calendars) lives as long as the process: the collector
+    # need not walk it again and again, and a full collection no longer stalls a burst of replies.
+    gc.freeze()
     woken = threading.Event()
     wake.subscribe(INBOX, woken.set)
     while not stop.is_set():

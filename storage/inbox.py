@@ -202,6 +202,10 @@ def claim_pending(
         if not chosen:
             return []
     else:
+        # A look first, without the write lock: a worker finding nothing to take (or nothing to retry,
+        # asked before every batch) must not queue for the lock the other workers' writes hold.
+        if session.scalar(waiting.limit(1)) is None:
+            return []
         chosen = waiting.scalar_subquery()  # one statement under SQLite's write lock
     rows = session.execute(
         update(MessageRow)

@@ -263,3 +263,22 @@ def test_a_message_that_fails_in_a_batch_leaves_its_neighbours_processed(databas
     with database.unit_of_work() as session:
         assert session.get(MessageRow, ids[1]).raw is not None
         assert links(database, ids[1]) == []
+
+
+def test_warming_up_writes_nothing_and_the_first_reply_is_then_processed_as_usual(database, clock):
+    from storage.models import Base
+
+    request_id, _, message_id = sent_request(database, clock, email="foi@council.gov.uk")
+
+    def counts():
+        with database.unit_of_work() as session:
+            return {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
+
+    before = counts()
+    processor = InboxProcessor(database, clock)
+    processor.warm_up()
+    processor.warm_up()  # twice, as a restarted worker would: still nothing written
+    assert counts() == before
+    processed = processor.ingest(reply(headers=f"In-Reply-To: {message_id}", body="The council holds no records."))
+    assert processed.state == "matched"
+    assert links(database, processed.message_id) == [(request_id, "thread", "attached")]
