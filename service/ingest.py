@@ -34,7 +34,7 @@ from service.replies import analyse_reply, on_reply_attached
 from storage import inbox
 from storage.db import Database, insert_rows, inserts_at_end, write_kept_rows
 from storage.models import Attachment, FoiRequestRow, MessageLink, MessageRow
-from storage.requests import add_event, questions_of, transition
+from storage.requests import add_event, questions_by_request, transition
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +123,7 @@ class InboxProcessor:
         with self.database.unit_of_work() as session:
             lookup = inbox.SqlMatchLookup(session)
             lookup.read_ahead(["<warm-up@foibot.invalid>"])
+            questions_by_request(session, {0})
             inbox.load_requests(session, {0})
             session.rollback()
 
@@ -223,35 +224,39 @@ class InboxProcessor:
         return [done.get(m) or self._finish(m, p) for m, p in zip(message_ids, parsed_all, strict=True)]
 
     def _apply_batch(self, batch: list[tuple[int, ParsedMessage]]) -> list[Processed]:
-        # Matching and reading take no write lock: done first, so that several workers
-        # (on SQLite too) hold the write lock only to record the outcomes.
         with self.database.unit_of_work() as session:
+            # Matching and reading take no write lock: done first, so that several workers
+            # (on SQLite too) hold the write lock only to record the outcomes.
             lookup = inbox.SqlMatchLookup(session)
             lookup.read_ahead([i for _, parsed in batch for i in (*parsed.in_reply_to, *parsed.references)])
             matched = [self._prepare_in(session, parsed, lookup) for _, parsed in batch]
-            _loaded = inbox.load_requests(session, {m.request_id for p in matched for m in p.matches})
-            prepared_all = [self._read(session, parsed, m) for (_, parsed), m in zip(batch, matched, strict=True)]
-            session.rollback()
-        with self.database.unit_of_work() as session, session.no_autoflush, inserts_at_end(session):
-            # Nothing is written until the batch is done: one flush at commit, the timeline entries and links
-            # with one statement each, and so the write lock held only for that. The reads need nothing unwritten.
-            query = select(MessageRow).options(defer(MessageRow.raw)).where(MessageRow.id.in_([m for m, _ in batch]))
-            rows = {row.id: row for row in session.scalars(query)}
-            requests = {m.request_id for p in prepared_all for m in p.matches}
-            _loaded = inbox.load_requests(session, requests, questions=False)  # they were read above
-            inbox.keep_authority_refs_known(session, requests)
-            results = []
-            attached_before = False
-            for (message_id, parsed), prepared in zip(batch, prepared_all, strict=True):
-                if attached_before and not any(m.status == ATTACHED for m in prepared.matches):
-                    write_kept_rows(session)  # matching reads the links written so far
-                    session.flush()
-                    prepared = self._read(session, parsed, self._prepare_in(session, parsed))
-                row = rows[message_id]
-                row.claimed_until = row.claimed_by = None
-                result = self._apply(session, row, parsed, prepared)
-                attached_before = attached_before or result.state == inbox.MATCHED
-                results.append(result)
+            questions = questions_by_request(session, {m.request_id for p in matched for m in p.matches})
+            prepared_all = [
+                self._read(session, parsed, m, questions) for (_, parsed), m in zip(batch, matched, strict=True)
+            ]
+            with session.no_autoflush, inserts_at_end(session):
+                # Nothing is written until the batch is done: one flush at commit, the timeline entries and links
+                # with one statement each, and so the write lock held only for that. The requests are read now,
+                # after the reading of the letters, as fresh as they can be without the lock.
+                query = (
+                    select(MessageRow).options(defer(MessageRow.raw)).where(MessageRow.id.in_([m for m, _ in batch]))
+                )
+                rows = {row.id: row for row in session.scalars(query)}
+                requests = {m.request_id for p in prepared_all for m in p.matches}
+                _loaded = inbox.load_requests(session, requests)
+                inbox.keep_authority_refs_known(session, requests)
+                results = []
+                attached_before = False
+                for (message_id, parsed), prepared in zip(batch, prepared_all, strict=True):
+                    if attached_before and not any(m.status == ATTACHED for m in prepared.matches):
+                        write_kept_rows(session)  # matching reads the links written so far
+                        session.flush()
+                        prepared = self._read(session, parsed, self._prepare_in(session, parsed), questions)
+                    row = rows[message_id]
+                    row.claimed_until = row.claimed_by = None
+                    result = self._apply(session, row, parsed, prepared)
+                    attached_before = attached_before or result.state == inbox.MATCHED
+                    results.append(result)
         return results
 
     def _finish(self, message_id: int, parsed: ParsedMessage | BaseException) -> Processed:
@@ -303,14 +308,18 @@ class InboxProcessor:
         failed = authentication.failed and forwarded is None
         return Prepared(label, failed, authentication.detail, matches, {}, forwarded)
 
-    def _read(self, session: Session, parsed: ParsedMessage, prepared: Prepared) -> Prepared:
-        """Add the analysis of the letter against each request it is attached to."""
+    def _read(
+        self, session: Session, parsed: ParsedMessage, prepared: Prepared, questions: dict[int, list[Question]]
+    ) -> Prepared:
+        """Add the analysis of the letter against each request it is attached to (``questions``: theirs, read ahead;
+        a request matched only now is added to it)."""
         letter = prepared.forwarded or parsed
         for found in prepared.matches:
             if found.status == ATTACHED:
-                request = session.get(FoiRequestRow, found.request_id)
-                assert request is not None
-                prepared.analyses[found.request_id] = analyse_reply(questions_of(request), letter, prepared.label)
+                if found.request_id not in questions:
+                    questions.update(questions_by_request(session, {found.request_id}))
+                asked = questions[found.request_id]
+                prepared.analyses[found.request_id] = analyse_reply(asked, letter, prepared.label)
         return prepared
 
     def _forwarded(

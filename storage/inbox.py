@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from foi.correspondence import MessageState
 from foi.lifecycle import OPEN
@@ -440,15 +440,12 @@ def keep_authority_refs_known(session: Session, request_ids: set[int]) -> None:
             cache[request_id].add(normalized)
 
 
-def load_requests(session: Session, request_ids: set[int], questions: bool = True) -> list[FoiRequestRow]:
-    """Load these requests (and their questions, in a second query); while the caller holds the list, ``get``
-    is free."""
+def load_requests(session: Session, request_ids: set[int]) -> list[FoiRequestRow]:
+    """Load these requests in one query (not their questions: ``storage.requests.questions_by_request``);
+    while the caller holds the list, ``get`` is free."""
     if not request_ids:
         return []
-    query = select(FoiRequestRow).where(FoiRequestRow.id.in_(request_ids))
-    if questions:
-        query = query.options(selectinload(FoiRequestRow.parts))
-    return list(session.scalars(query))
+    return list(session.scalars(select(FoiRequestRow).where(FoiRequestRow.id.in_(request_ids))))
 
 
 def held_messages(session: Session, limit: int = 100) -> list[MessageRow]:

@@ -103,6 +103,27 @@ def questions_of(request: FoiRequestRow) -> list[Question]:
     return questions
 
 
+def questions_by_request(session: Session, request_ids: set[int]) -> dict[int, list[Question]]:
+    """Return each request's questions as ``questions_of`` would, read in one query without loading the requests."""
+    found: dict[int, list[Question]] = {request_id: [] for request_id in request_ids}
+    wanted = sorted(request_ids)
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(QuestionPart.request_id, QuestionPart.id, QuestionPart.parent_id, QuestionPart.text)
+            .where(QuestionPart.request_id.in_(wanted[start : start + 500]))
+            .order_by(QuestionPart.request_id, QuestionPart.parent_id.is_not(None), QuestionPart.position)
+        )
+        tops: dict[int, tuple[int, str, list[str]]] = {}  # top part id -> (request, text, its sub-items)
+        for request_id, part_id, parent_id, text in rows:
+            if parent_id is None:
+                tops[part_id] = (request_id, text, [])
+            elif parent_id in tops:
+                tops[parent_id][2].append(text)
+        for request_id, text, subs in tops.values():  # in each request's order: ordered by position above
+            found[request_id].append(Question(text, tuple(subs)))
+    return found
+
+
 def replace_questions(session: Session, request: FoiRequestRow, questions: list[Question]) -> None:
     """Store ``questions`` as the request's parts, replacing what was there."""
     # One SQL delete: the database cascades to sub-items, the ORM is told to forget them.

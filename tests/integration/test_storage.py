@@ -83,6 +83,33 @@ def test_a_request_keeps_its_numbered_parts_and_sub_items_in_order(database):
         assert request.authority.domains[0].domain == "barnet.gov.uk"
 
 
+def test_questions_read_for_many_requests_at_once_are_each_requests_own_in_order(database):
+    from storage.requests import questions_by_request, questions_of
+
+    with database.unit_of_work() as session:
+        first, second, bare = _request(session, 1), _request(session, 2), _request(session, 3)
+        # Written out of order, and the two requests' parts interleaved, as edits leave them.
+        for request, position, text in ((second, 2, "Budget"), (first, 2, "New devices"), (first, 1, "Policies"),
+                                        (second, 1, "Staff numbers")):  # fmt: skip
+            session.add(QuestionPart(request_id=request.id, position=position, text=text))
+        session.flush()
+        devices = session.scalar(select(QuestionPart.id).where(QuestionPart.text == "New devices"))
+        budget = session.scalar(select(QuestionPart.id).where(QuestionPart.text == "Budget"))
+        for parent, position, text in ((devices, 3, "Phones"), (budget, 1, "Capital"), (devices, 1, "Laptops"),
+                                       (devices, 2, "Tablets")):  # fmt: skip
+            request_id = first.id if parent == devices else second.id
+            session.add(QuestionPart(request_id=request_id, parent_id=parent, position=position, text=text))
+        ids = {first.id, second.id, bare.id}
+    with database.unit_of_work() as session:
+        read = questions_by_request(session, ids | {999_999})
+        expected = {r.id: questions_of(r) for r in session.scalars(select(FoiRequestRow))}
+    assert read == {**expected, 999_999: []}
+    assert [(q.text, q.sub_items) for q in read[first.id]] == [
+        ("Policies", ()), ("New devices", ("Laptops", "Tablets", "Phones"))
+    ]  # fmt: skip
+    assert read[bare.id] == []
+
+
 def test_unit_of_work_rolls_back_when_the_block_fails(database):
     with pytest.raises(RuntimeError), database.unit_of_work() as session:
         session.add(User(telegram_id=99, real_name="Nobody"))
