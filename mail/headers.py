@@ -135,6 +135,25 @@ def decode_value(value: object) -> str:
     return printable(" ".join(joined.split()))
 
 
+# One mailbox written plainly: "Name <local@domain>", '"Name" <local@domain>', "<local@domain>" or
+# "local@domain", the name made of atoms (RFC 5322 specials and quotes left out) and the address a dot-atom.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_DOT_ATOM = rf"{_ATEXT}+(?:\.{_ATEXT}+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+_PLAIN_MAILBOX = re.compile(
+    rf'(?:(?P<name>[^\x00-\x20()<>\[\]:;@\\,."]+(?: [^\x00-\x20()<>\[\]:;@\\,."]+)*)|"(?P<quoted>[^"\\,]*)")? ?'
+    rf"<(?P<enclosed>{_DOT_ATOM})>|(?P<bare>{_DOT_ATOM})"
+)
+
+
+def _plain_mailbox(text: str) -> list[tuple[str, str]] | None:
+    """``getaddresses([text])`` for one plainly written mailbox (most senders and recipients); None otherwise."""
+    match = _PLAIN_MAILBOX.fullmatch(text)
+    if match is None:
+        return None
+    name = match["name"] or match["quoted"] or ""
+    return [(name, match["enclosed"] or match["bare"])]
+
+
 def addresses(*values: object) -> list[tuple[str, str]]:
     """Return (display name, lower-cased address) pairs; malformed entries are dropped."""
     found: list[tuple[str, str]] = []
@@ -144,7 +163,7 @@ def addresses(*values: object) -> list[tuple[str, str]]:
         text = decode_value(value)
         if text.count("<") != text.count(">"):
             continue  # e.g. "<bar@example.org" — unusable, not guessed at
-        for name, address in getaddresses([text]):
+        for name, address in _plain_mailbox(text) or getaddresses([text]):
             address = address.strip().strip("'\"").lower()
             if _ADDRESS.match(address) and (name, address) not in found:
                 found.append((name.strip(), address))

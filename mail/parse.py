@@ -327,7 +327,7 @@ class _Walker:
     def _leaf(self, part: Message, content_type: str) -> None:
         data = _payload(part, self.parsed)
         filename = _filename(part)
-        if content_type in ("text/plain", "text/html") and not _is_attachment(part):
+        if content_type in ("text/plain", "text/html") and not _is_attachment(part, filename):
             text, note = decode_bytes(data, part.get_content_charset())
             if note:
                 self.parsed.notes.append(note)
@@ -374,9 +374,15 @@ def _content_type(part: Message) -> str:
         return "application/octet-stream"
 
 
-def _is_attachment(part: Message) -> bool:
+_UNREAD = object()
+
+
+def _is_attachment(part: Message, filename: object = _UNREAD) -> bool:
+    """``filename``: the part's ``_filename``, when the caller has it already."""
     disposition = str(part.get("Content-Disposition", "")).split(";")[0].strip().lower()
-    return disposition == "attachment" or (disposition != "inline" and _filename(part) is not None)
+    if disposition in ("attachment", "inline"):
+        return disposition == "attachment"
+    return (_filename(part) if filename is _UNREAD else filename) is not None
 
 
 _RAW_FILENAME = re.compile(r'(?:file)?name\s*=\s*(?:"([^"]*)"|([^;]+))', re.IGNORECASE)
