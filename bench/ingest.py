@@ -8,9 +8,9 @@
    batch → cursor) and the whole path: the watcher storing while --workers
    processing workers process, as deployed with `foibot run --only process`
    (long-running, so they are started and warmed up before the clock: claim,
-   parse, match, attach, analyse; SQLite). Each is the best of three runs,
-   the store and the whole path each on a fresh copy of the seeded database;
-   it prints each rate with its ratio to the bare FETCH.
+   parse, match, attach, analyse; SQLite). Each is the best of three runs
+   taken in turns (the store and the whole path each on a fresh copy of the
+   seeded database); it prints each rate with its ratio to the bare FETCH.
 2. Fills a database with R requests (references, authority references, sent
    messages) and times matching one reply by thread, by our reference, by an
    authority reference and by nothing at all (median of 25 runs each).
@@ -197,7 +197,7 @@ def whole_path(server: Dovecot, seeded: Path, url: str, workers: int) -> tuple[f
     return seconds, stored, sum(total for total, _ in counts), sum(matched for _, matched in counts)
 
 
-RUNS = 3  # each figure is the best of three: a slow moment of the machine must not move a ratio either way
+RUNS = 3  # each figure is the best of three, taken in turns: a slow moment of the machine must not move a ratio
 
 
 def bench_ingest(messages: int, workers: int) -> None:
@@ -219,9 +219,12 @@ def bench_ingest(messages: int, workers: int) -> None:
             client.logout()
             url = f"sqlite:///{folder}/bench.sqlite3"
 
-            bare = [bare_fetch(server) for _ in range(RUNS)]
-            store = [store_only(server, seeded, url) for _ in range(RUNS)]
-            whole = [whole_path(server, seeded, url, workers) for _ in range(RUNS)]
+            # In turns (bare, store, whole; three times): each figure's runs span the same minutes of the machine.
+            bare, store, whole = [], [], []
+            for _ in range(RUNS):
+                bare.append(bare_fetch(server))
+                store.append(store_only(server, seeded, url))
+                whole.append(whole_path(server, seeded, url, workers))
         assert all(fetched == messages for _, fetched in bare), bare
         assert all(stored == messages for _, stored in store), store
         assert all(stored == done == attached == messages for _, stored, done, attached in whole), whole
