@@ -165,3 +165,96 @@ information you have requested.
 If you are unhappy with this response, you may ask us to carry out an internal review, under section 20(1)
 of FOISA, within 40 working days. Our review response is due within 20 working days under section 21(1).
 """
+
+# A police force's "neither confirm nor deny": the exemptions listed with their subsections, then named bare again;
+# the caveat that no inference may be drawn "from this refusal" is hedged ("can be") and decides nothing itself.
+NEITHER_CONFIRM_NOR_DENY = """Dear Mr Okafor,
+
+Freedom of Information Act 2000 – Request Reference: FOI/2024/02231
+
+Thank you for your email of 2 April 2024, which we received on the same day, in which you asked:
+
+> Please state how many directed surveillance authorisations the force granted in 2023
+> in respect of journalists or their sources.
+
+Response
+
+Northshire Constabulary can neither confirm nor deny that it holds the information you have requested by
+virtue of the following exemptions:
+
+Section 23(5) – Information supplied by, or concerning, certain Security Bodies
+Section 24(2) – National Security
+Section 31(3) – Law Enforcement
+
+Section 23 is an absolute class-based exemption. Sections 24 and 31 are qualified prejudice-based exemptions
+and require a public interest test.
+
+Harm in confirming or denying
+Confirming or denying whether any such authorisations exist would reveal the use of specialist tactics.
+
+Balance test
+After weighing the competing interests I have concluded that the balance favours neither confirming nor
+denying that the information is held.
+
+No inference can be taken from this refusal that the information you have requested does or does not exist.
+
+Your right to complain
+If you are dissatisfied with the handling of your request you have the right to request an internal review
+within 40 working days of the date of this letter. If you remain dissatisfied you may then apply to the
+Information Commissioner's Office, Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF.
+
+Yours sincerely
+
+Disclosure Officer
+Information Rights Unit
+Date: 29 April 2024
+"""
+
+# An acknowledgement with none of the set phrases ("we acknowledge", "we will respond"): it says it is
+# being dealt with, and by when; a footer disclaimer and a rule follow the signature.
+BRIEF_ACKNOWLEDGEMENT = """Dear Requester
+
+Request for information – reference number 101004567
+
+Thank you for your request for information which we received on 11 November 2024. We are dealing with it
+under the terms of the Freedom of Information Act 2000 and will reply by 9 December 2024.
+
+If you have any questions please contact us, quoting the reference number above.
+
+Yours sincerely
+Corporate Information Unit
+
+------------------------------------------------------------------------
+This email and any files transmitted with it are confidential. If you have received this in error please
+notify the sender immediately and delete it.
+"""
+
+# EIR: one exception applied (12(4)(b)), among the regulations of the procedure around it.
+EIR_MANIFESTLY_UNREASONABLE = """Our reference: EIR 24-0331
+Date: 2 May 2024
+
+Dear Ms Jones
+
+Environmental Information Regulations 2004
+
+Your request for information of 3 April 2024 has been considered under the Environmental Information
+Regulations 2004 (EIR), as the information requested concerns emissions and land use.
+
+You asked for all correspondence between the council and the developer of the Northgate site about air quality
+since 2018.
+
+We are refusing your request under regulation 12(4)(b) – manifestly unreasonable. To locate and retrieve every
+item would require searching the mailboxes of 37 officers over six years, which we estimate would take more
+than 200 hours. Some air quality data is already published, and regulation 6(1)(b) allows us to point you to it.
+
+In applying this exception we have weighed the public interest, as regulation 12(1)(b) requires, and applied
+the presumption in favour of disclosure in regulation 12(2). We consider that the public interest in
+maintaining the exception outweighs that in disclosure. You may wish to narrow your request, for instance to
+the last twelve months.
+
+If you are dissatisfied you can ask us to reconsider. Under regulation 11 you must do so within 40 working
+days. You may then complain to the Information Commissioner.
+
+Regards
+Information Governance Team
+"""

@@ -36,8 +36,12 @@ _REGULATION = re.compile(
     re.IGNORECASE,
 )
 _ONE = re.compile(r"(\d{1,2}A?)((?:\s?\(\d+\)|\s\d\b)*(?:\([a-z]\))*(?:\((?:i|ii|iii|iv|v|vi)\))*)", re.IGNORECASE)
-# EIR reg 12 (exceptions) and 13 (personal data); EISR reg 10 and 11.
-EIR_REGULATIONS = {"10", "11", "12", "13"}
+# The exceptions, by the paragraph that sets them out: EIR reg 12(3)–(6) (12(6): neither confirm nor deny)
+# and 13 (personal data); EISR reg 10(4)–(6) and 11. The rest of those regulations is procedure: EIR 12(1)–(2)
+# are the public interest test and the presumption in favour of disclosure, reg 10 is transfer and reg 11 the
+# reconsideration; EISR reg 16 is the review.
+EIR_EXCEPTIONS = {"12": ("(3)", "(4)", "(5)", "(6)"), "13": ("",)}
+EISR_EXCEPTIONS = {"10": ("(4)", "(5)", "(6)"), "11": ("",)}
 
 _WORD_NUMBERS = {
     "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "sixty": 60,
@@ -91,12 +95,14 @@ def exemptions(text: str, scottish: bool | None = None) -> list[str]:
                 _add(found, f"s.{number}{detail.replace(' ', '')}")
     if _COST_LIMIT.matches(text, fold(text)) and not any(item.startswith("s.12") for item in found):
         found.append("s.12")
+    exceptions = EISR_EXCEPTIONS if scottish else EIR_EXCEPTIONS
     for match in finditer_from(_REGULATION, _REGULATION_WORDS, text):
         for one in _ONE.finditer(match.group("list")):
             number, detail = one.group(1), one.group(2).lower()
-            if number in EIR_REGULATIONS and (detail or number in ("13", "11")):
+            if detail.startswith(exceptions.get(number, ("-",))):  # "" (any detail) for 13 and EISR's 11
                 _add(found, f"reg {number}{detail}")
-    return found
+    # "Sections 24 and 31 are qualified exemptions" after "section 24(2)" and "section 31(3)" cites nothing more.
+    return [item for item in found if not any(other.startswith(f"{item}(") for other in found)]
 
 
 def _add(found: list[str], item: str) -> None:

@@ -50,6 +50,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"a (response|reply) will be sent|(request|it) will be (processed|dealt with|considered)", 2),
         (r"within (the statutory )?(20|twenty) working days", 1.5),
         (r"(is|was) being (dealt with|processed|considered)", 1.5),
+        (r"(we|i) (are|am) (now )?(dealing with|handling|processing|considering) (it|this|your)", 2),
+        (r"(will|shall|aim to|expect to) (respond|reply)( to (you|your request))? (by|within|no later than)\b", 2),
     ],
     "clarification": [
         (r"\bclarif(y|ication)\b", 3),
@@ -91,9 +93,11 @@ _CUES: dict[str, list[tuple[str, float]]] = {
             r"(provide|source|locate|retrieve|supply|comply)",
             3,
         ),  # fmt: skip
-        (r"\bexempt(ion)?\b|\bexcepted\b|\bexception\b", 2.5),
+        (r"\bexempt(ions?)?\b|\bexcepted\b|\bexceptions?\b", 2.5),
         (r"(exceed|over) the (upper )?[‘'\"]?(appropriate|cost) limit|appropriate limit|cost limit", 3),
         (r"vexatious|repeated request|section 14", 3),
+        # A refusal to say whether the information exists (FOIA s.17(1), EIR reg 12(6), FOISA s.18).
+        (r"(can|will|must|do|does|shall) neither confirm nor deny", 3),
         (r"neither confirm nor deny|withh(e|o)ld(ing)? (the|this|all)", 2.5),
         (r"not a valid request|does not (meet|satisfy) the requirements of section 8", 3),
     ],

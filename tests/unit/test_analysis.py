@@ -144,6 +144,14 @@ def test_exemptions_are_normalised():
     assert exemptions(text) == ["s.31", "s.38(1)(a)", "s.40(2)", "s.12", "s.14(1)", "reg 12(5)(e)", "reg 13"]
 
 
+def test_regulations_are_read_as_each_regime_numbers_its_exceptions():
+    eir = "regulation 12(4)(b) and reg 12(5)(e); regulation 12(2); regulation 11; regulation 10; reg 13(1)"
+    assert exemptions(eir, scottish=False) == ["reg 12(4)(b)", "reg 12(5)(e)", "reg 13(1)"]
+    eisr = "regulation 10(4)(a), regulation 10(5)(f) and regulation 11(2); a review under regulation 16"
+    assert exemptions(eisr, scottish=True) == ["reg 10(4)(a)", "reg 10(5)(f)", "reg 11(2)"]
+    assert exemptions("regulation 12(6) and 13", scottish=False) == ["reg 12(6)", "reg 13"]  # 12(6): NCND
+
+
 def test_procedural_sections_are_not_exemptions():
     assert exemptions("under section 1 of the Act, section 10, section 17 and section 50") == []
 

@@ -98,3 +98,25 @@ def test_answers_grouped_by_number_are_aligned_with_their_questions():
     result = analyse(text, questions)
     assert status_of(result) == {"1": "answered", "2": "answered", "3": "answered", "4": "refused"}
     assert result.kind == "partial" and result.exemptions == ["s.31(1)(a)"]
+
+
+def test_neither_confirming_nor_denying_is_a_refusal_citing_the_subsections_it_names():
+    result = analyse(letters.NEITHER_CONFIRM_NOR_DENY)
+    assert result.kind == "refusal" and result.is_confident  # the review is then prompted
+    assert result.exemptions == ["s.23(5)", "s.24(2)", "s.31(3)"]  # "sections 24 and 31" again adds nothing
+    assert result.letter_date == dt.date(2024, 4, 29) and result.received_date == dt.date(2024, 4, 2)
+    assert result.review_window == {"working_days": 40} and result.regulator == "ICO"
+
+
+def test_an_acknowledgement_saying_it_is_being_dealt_with_and_by_when():
+    result = analyse(letters.BRIEF_ACKNOWLEDGEMENT, letters.REMOTE_WORKING)
+    assert result.kind == "acknowledgement" and result.is_confident and result.coverage is None
+    assert result.received_date == dt.date(2024, 11, 11) and result.promised_date == dt.date(2024, 12, 9)
+    assert result.authority_refs == ["101004567"]
+
+
+def test_the_eir_regulations_of_the_procedure_are_not_exceptions():
+    result = analyse(letters.EIR_MANIFESTLY_UNREASONABLE)
+    assert result.kind == "refusal"
+    assert result.exemptions == ["reg 12(4)(b)"]  # not 12(1)(b), 12(2), 11 (reconsideration) or 6(1)(b)
+    assert result.review_window == {"working_days": 40}
