@@ -18,6 +18,7 @@ from email.policy import SMTP
 from email.utils import format_datetime
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
 from foi.letters import Letter
 from mail.errors import AddressError
@@ -49,7 +50,10 @@ def _simple(cleaned: str) -> Address | None:
         return None  # an internationalised name: email_validator shows it in Unicode
     if any(domain == name or domain.endswith(f".{name}") for name in SPECIAL_USE_DOMAIN_NAMES):
         return None  # the slow path says why
-    return Address(username=found.group(1), domain=domain)
+    username = found.group(1)
+    if username.lower() in CASE_INSENSITIVE_MAILBOX_NAMES:
+        username = username.lower()  # RFC 2142's role names ("WWW@", "Info@"), as email_validator writes them
+    return Address(username=username, domain=domain)
 
 
 def parse_address(value: str) -> Address:

@@ -258,3 +258,69 @@ days. You may then complain to the Information Commissioner.
 Regards
 Information Governance Team
 """
+
+# FOIA s.21: the answer is where the information is published. The paragraph cites the exemption and the
+# website (words advice paragraphs also use), and the letter has no other decision.
+PUBLISHED_ELSEWHERE = """Dear Requester,
+
+Freedom of Information request FOI-24-778
+
+You asked for the minutes of the Licensing Committee meetings held between January and June 2024.
+
+The information you requested is reasonably accessible to you by other means and is therefore exempt under
+section 21 of the Act. The minutes are published on our website at:
+https://democracy.example.gov.uk/ieListMeetings.aspx?CId=123
+
+If you cannot open the link, please let us know and we will post you copies.
+
+Kind regards,
+Democratic Services
+"""
+
+# "Not held", pointing elsewhere, then the closing line every kind of letter has ("this concludes our response").
+NOT_HELD_ELSEWHERE = """Dear Sir
+
+REQUEST REF: 0912/24
+
+Thank you for your request of 2 September 2024 for the number of potholes repaired on the M6 in 2023.
+
+Following a search of our records, I can confirm that Blackshire County Council does not hold this information.
+The M6 is a motorway and is managed by National Highways, not by the County Council.
+
+You may wish to redirect your request to National Highways at info@nationalhighways.example.
+
+This concludes our response to your request.
+
+Regards
+Information Management Team
+"""
+
+# A late reply's apology: the date it received the request comes first, the date it now expects to reply later.
+LATE_HOLDING_REPLY = """Dear Mr Evans,
+
+FOI 25/0093
+
+Please accept our apologies for the delay in responding to your request for information received on
+6 January 2025. Unfortunately we have not been able to complete our response within the 20 working day
+deadline, due to the number of requests we are currently receiving.
+
+We are working to provide a response as soon as possible and expect to be able to respond by 21 February 2025.
+
+Yours sincerely
+FOI Officer
+"""
+
+# A review acknowledgement: "which we received on" one date, the outcome promised by another.
+REVIEW_ACKNOWLEDGEMENT = """Dear Ms Adams
+
+Internal review – FOI 3391
+
+We acknowledge receipt of your request for an internal review of our response to your FOI request, which we
+received on 3 February 2025.
+
+Your review has been passed to a senior officer who was not involved in the original decision. We aim to send
+you the outcome by 3 March 2025.
+
+Regards
+FOI Team
+"""

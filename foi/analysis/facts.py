@@ -54,12 +54,16 @@ _WINDOW = re.compile(
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _PROMISE = re.compile(
     # The lookahead is implied by the rest (a date's first digit comes before any full stop): it only fails fast.
-    rf"(?:respond|reply|response|answer|decision|provide|extend\w*|until|deadline|expect)(?=[^.\d]*\d)[^.]{{0,80}}?"
+    # Not the date something was received or written ("our response to your request, received on 3 May").
+    rf"(?:respond|reply|response|answer|decision|outcome|provide|extend\w*|until|deadline|expect)(?=[^.\d]*\d)"
+    rf"(?:(?!receiv|dated\b)[^.]){{0,80}}?"
     rf"(?:by|before|no later than|until|on or before|on)\s+"
     rf"(?P<date>(?:\w+day,?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})",
     re.IGNORECASE,
 )
-_PROMISE_WORDS = ("respon", "reply", "answer", "decision", "provide", "extend", "until", "deadline", "expect")
+_PROMISE_WORDS = (
+    "respon", "reply", "answer", "decision", "outcome", "provide", "extend", "until", "deadline", "expect",
+)  # fmt: skip
 # "received by Transport for London (TfL) on 4 October 2023", "your request dated 7 March 2018",
 # "your email of 21 April 2018": a few words (an acronym in brackets among them) before the date.
 _RECEIVED = re.compile(

@@ -51,7 +51,11 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"within (the statutory )?(20|twenty) working days", 1.5),
         (r"(is|was) being (dealt with|processed|considered)", 1.5),
         (r"(we|i) (are|am) (now )?(dealing with|handling|processing|considering) (it|this|your)", 2),
-        (r"(will|shall|aim to|expect to) (respond|reply)( to (you|your request))? (by|within|no later than)\b", 2),
+        (
+            r"(will|shall|aim to|expect to)( be able to)? (respond|reply)( to (you|your request))? "
+            r"(by|within|no later than)\b",
+            2,
+        ),  # fmt: skip
     ],
     "clarification": [
         (r"\bclarif(y|ication)\b", 3),
@@ -73,11 +77,14 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "information_provided": [
         (r"please find (attached|enclosed|below)|attached (is|are) (the|our)|see at+ached|(i|we) enclose", 2),
-        (r"(the|our) (response|answers?) to your (request|questions)", 2),
+        # Not "this concludes our response to your request": every kind of letter ends so.
+        (r"(?<!concludes )(?<!completes )(the|our) (response|answers?) to your (request|questions)", 2),
         (r"a copy of (all of |some of |most of )?the information you (have )?requested", 3),
         (r"information (you (have )?)?requested (is|are) (attached|below|enclosed|provided)", 3),
         (r"can be found (at|on|here|in)\b", 2),
         (r"information[\w ]{0,40} (is|are) (already )?(published|available|accessible)", 2),
+        # FOIA s.21 / FOISA s.25: given by pointing to where it is published (the exemption is no refusal).
+        (r"(reasonably|otherwise) accessible to you", 3),
         (r"(we|i) (am|are) (pleased|happy) to (provide|supply|enclose)", 3),
         (r"^response\b|\bresponse:", 1),
     ],
@@ -141,6 +148,8 @@ _WHOLE_REFUSAL = Cue.of(
     r"\bsection 1[24]\b"
 )
 _HEDGE = Cue.wrap(HEDGE)
+# FOIA s.21 / FOISA s.25 point to where the information is published: the exemption they cite refuses nothing.
+_ACCESSIBLE_ELSEWHERE = Cue.of(r"(reasonably|otherwise) accessible to you")
 # A cue under a condition or a possibility decides nothing ("may be exempt", "unless the information is exempt").
 _HEDGED_KINDS = ("refusal", "not_held", "clarification", "extension", "fee_notice", "partial")
 
@@ -167,6 +176,7 @@ def classify(
     boilerplate_at = reading.hits(_RIGHTS_SECTION)
     hedged_at = reading.hits(_HEDGE)
     refused_whole_at = reading.hits(_WHOLE_REFUSAL)
+    elsewhere_at = reading.hits(_ACCESSIBLE_ELSEWHERE)
     # Only the sentences where some cue matched can change a score.
     for i in sorted({i for found in hits.values() for i in found} | refused_whole_at):
         sentence = sentences[i]
@@ -178,6 +188,8 @@ def classify(
                 matched[kind] = 0.0
         elif not boilerplate and i in refused_whole_at:
             whole_refusal = True
+        if i in elsewhere_at:
+            matched["refusal"] = 0.0
         # "I can confirm that we do not hold…" confirms nothing was provided.
         if matched["not_held"] or matched["refusal"]:
             matched["information_provided"] = 0.0
@@ -260,7 +272,10 @@ class _Reading:
         return best
 
 
-_READ_IN_ONE_PASS = [*(cue for cues in _COMPILED.values() for cue, _ in cues), _RIGHTS_SECTION, _HEDGE, _WHOLE_REFUSAL]
+_READ_IN_ONE_PASS = [
+    *(cue for cues in _COMPILED.values() for cue, _ in cues), _RIGHTS_SECTION, _HEDGE, _WHOLE_REFUSAL,
+    _ACCESSIBLE_ELSEWHERE,
+]  # fmt: skip
 _KNOWN = frozenset(needle for cue in _READ_IN_ONE_PASS for needle in cue.needles or ())
 _NEEDLES = word_finder(_KNOWN)
 

@@ -132,7 +132,9 @@ def segment(text: str) -> list[Section]:
 _DECIDING = re.compile(
     r"\b(?:we|i|the council|the scottish government|tfl) (?:have|has)? ?(?:decided|refuse|am refusing|are refusing|"
     r"cannot provide|are unable|am unable|do not hold|does not hold|does not have|enclose)|"
-    r"(?:would|will) exceed the|is (?:therefore )?refused|formal notice",
+    r"(?:would|will) exceed the|is (?:therefore )?refused|formal notice|"
+    # FOIA s.21 / FOISA s.25: pointing to where the information is published is the answer itself.
+    r"(?:reasonably|otherwise) accessible to you|(?:is|are) (?:therefore )?exempt (?:from disclosure )?under",
     re.IGNORECASE,
 )
 

@@ -10,7 +10,8 @@ from mail.errors import AddressError
 
 SAMPLES = ["Foi@Barnet.GOV.uk", "foi.requests@leeds.gov.uk", "a+b@x.co", "x@a.b", "o'brien@council.gov.uk",
            "a..b@x.com", "x@-a.com", "x@a-.com", "x@a.test", "x@local", "x@1.2.3.4", ".a@x.com", "a.@x.com",
-           "x@a.museum", "x@a.b1", "x@xn--bcher-kva.example", "user@sub.domain.example.org"]  # fmt: skip
+           "x@a.museum", "x@a.b1", "x@xn--bcher-kva.example", "user@sub.domain.example.org",
+           "WWW@0.AA", "Info@Council.gov.uk", "PostMaster@x.org"]  # fmt: skip
 
 
 def slow(address: str) -> str | None:

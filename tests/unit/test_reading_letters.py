@@ -5,6 +5,7 @@ import datetime as dt
 from foi.analysis import analyse
 from foi.deadlines import late_promise, reply_due
 from foi.laws import FOIA
+from foi.questions import Question
 from tests import letter_fixtures as letters
 
 
@@ -120,3 +121,26 @@ def test_the_eir_regulations_of_the_procedure_are_not_exceptions():
     assert result.kind == "refusal"
     assert result.exemptions == ["reg 12(4)(b)"]  # not 12(1)(b), 12(2), 11 (reconsideration) or 6(1)(b)
     assert result.review_window == {"working_days": 40}
+
+
+def test_pointing_to_where_the_information_is_published_answers_the_request():
+    asked = [Question("Copies of the minutes of the Licensing Committee meetings held from January to June 2024")]
+    result = analyse(letters.PUBLISHED_ELSEWHERE, asked)
+    assert result.kind == "information_provided" and result.is_confident  # no review prompt for a link
+    assert result.exemptions == ["s.21"]
+    assert [c.status for c in result.coverage or []] == ["answered"]
+
+
+def test_not_held_with_the_usual_closing_line_is_not_a_partial_answer():
+    result = analyse(letters.NOT_HELD_ELSEWHERE)
+    assert result.kind == "not_held" and result.is_confident
+    assert result.received_date == dt.date(2024, 9, 2) and result.authority_refs == ["0912/24"]
+
+
+def test_the_promised_date_is_not_the_date_the_request_was_received():
+    late = analyse(letters.LATE_HOLDING_REPLY)
+    assert late.kind == "acknowledgement"  # a holding reply: the reply is still to come
+    assert late.received_date == dt.date(2025, 1, 6) and late.promised_date == dt.date(2025, 2, 21)
+    review = analyse(letters.REVIEW_ACKNOWLEDGEMENT)
+    assert review.kind == "review_acknowledgement"
+    assert review.received_date == dt.date(2025, 2, 3) and review.promised_date == dt.date(2025, 3, 3)
