@@ -324,3 +324,60 @@ you the outcome by 3 March 2025.
 Regards
 FOI Team
 """
+
+# Each question restated under its number; the sub-items answered on their own lines after a dash, one of them
+# withheld; the last answered by a link.
+LITTER_QUESTIONS = """1. How many fixed penalty notices for littering did the council issue in 2023?
+2. How much income did the council receive from those notices in 2023?
+3. Which company, if any, carries out litter enforcement on the council's behalf?
+   a) the name of the company
+   b) the value of the contract
+4. A copy of the council's litter enforcement policy."""
+
+ANSWERS_ON_THE_QUESTION_LINES = """Dear Mr Clarke,
+
+Freedom of Information Request – Our Ref: FOI/3345
+
+Thank you for your request for information received on 12 February 2024. Please find our response below.
+
+1. How many fixed penalty notices for littering did the council issue in 2023?
+The council issued 4,312 fixed penalty notices for littering in 2023.
+
+2. How much income did the council receive from those notices in 2023?
+The income received was £287,450.
+
+3. Which company, if any, carries out litter enforcement on the council's behalf?
+a) the name of the company – Kingdom Environmental Services Ltd
+b) the value of the contract – We consider that the value of the contract is exempt under section 43(2) of the
+Act, as disclosure would prejudice the commercial interests of the council and the contractor. In applying this
+exemption we have considered the public interest and concluded that it favours withholding the information.
+
+4. A copy of the council's litter enforcement policy.
+Our policy is published on our website: https://www.example.gov.uk/litter-policy
+
+If you are dissatisfied with the handling of your request, you have the right to ask for an internal review.
+Internal review requests should be submitted within two months of the date of receipt of the response to your
+original letter.
+
+Yours sincerely,
+FOI Officer
+"""
+
+# "Question N –" headings restating each question, the answers on the lines below.
+NOISE_QUESTIONS = """1. How many complaints about noise did the council receive in 2023?
+2. For each complaint, the street where the noise occurred."""
+
+ANSWERS_UNDER_QUESTION_HEADINGS = """Dear Mr Ahmed,
+
+Our ref: FOI 8812
+
+Question 1 – How many complaints about noise did the council receive in 2023?
+The council received 2,113 noise complaints in 2023.
+
+Question 2 – For each complaint, the street where the noise occurred.
+Street names are held in free-text notes on each case file. Extracting them for 2,113 cases would exceed the
+appropriate limit of 18 hours, so we are unable to provide this part of your request.
+
+Yours sincerely,
+Environmental Health
+"""

@@ -60,6 +60,7 @@ _GENERIC = {
     "used", "use", "received", "receive", "provided", "spent", "spend", "current", "recent", "year", "month",
     "total", "annual", "organisation", "council", "authority", "department",
 }  # fmt: skip
+_BARE_MARKER = re.compile(r"^\W*(?:\d{1,3}|[a-z]|[ivx]{1,4})?\W*$", re.IGNORECASE)
 _MARKER = re.compile(r"^\s*(\*|_|#|>|-|o\s|•|\d+[.)]|[a-z][.)]|\(?[a-z]\))", re.I)
 
 
@@ -146,7 +147,7 @@ def _judge(answer: str, part: Part, asks_number: bool, require_mention: bool) ->
                     chosen.append(pieces[index - 1])
                 chosen.append(sentence)
         pieces = chosen
-    pieces = [s for s in pieces if s.strip()]
+    pieces = [s for s in pieces if s.strip() and not _BARE_MARKER.match(s)]  # "1." split off "1. How many…"
     if not pieces:
         return NOT_ADDRESSED, []
     text = " ".join(pieces)
@@ -281,19 +282,25 @@ def coverage(letter: str, questions: list[Question] | tuple[Question, ...]) -> l
 
 
 def _whole_from_parts(results: list[Coverage]) -> list[Coverage]:
-    """A question answered only in part on its own is answered when every one of its sub-items is.
+    """A question answered only in part on its own is answered when every one of its sub-items is; one refused
+    (or not held) is answered in part when some of its sub-items are.
 
     The sub-items are usually the breakdown the question asks for ("How much was spent? a) on X
     b) in total"): a letter that answers each of them has answered the question. A question the
     letter does not touch at all stays unaddressed (its own ask may be more than its sub-items).
     """
     for index, entry in enumerate(results):
-        if "." in entry.part or entry.part[-1:].isalpha() or entry.status != PARTLY:
+        if "." in entry.part or entry.part[-1:].isalpha() or entry.status not in (PARTLY, REFUSED, NOT_HELD):
             continue
         subs = [c for c in results[index + 1 :] if c.part[:-1] == entry.part and c.part[-1:].isalpha()]
-        if subs and all(c.status == ANSWERED for c in subs):
+        answered = [c for c in subs if c.status == ANSWERED]
+        if entry.status == PARTLY and subs and len(answered) == len(subs):
             entry.status = ANSWERED
             entry.evidence = [*entry.evidence, f"each of its {len(subs)} sub-items is answered"][:3]
+        elif entry.status != PARTLY and answered:
+            # Refused (or not held) only in some of its sub-items: the rest were answered.
+            entry.status = PARTLY
+            entry.evidence = [*entry.evidence, f"{len(answered)} of its {len(subs)} sub-items answered"][:3]
     return results
 
 
@@ -302,12 +309,34 @@ def _without_restatement(block: str, part: Part, *others: Part) -> str:
 
     def repeats(sentence: str, question: Part) -> bool:
         wanted = keywords(question.text)
-        if not wanted or figures(sentence) - figures(question.text):
+        # The number of a "Question 1 –" heading is no figure of an answer.
+        anchor = _ANCHOR.match(sentence) or _NUMBERED_ANSWER.match(sentence)
+        if not wanted or figures(sentence[anchor.end() if anchor else 0 :]) - figures(question.text):
             return False
         return len(wanted & keywords(_LIST_PREFIX.sub("", clean(sentence).strip("*_ ")))) / len(wanted) >= 0.75
 
-    kept = [s for s in sentences(block) if not any(repeats(s, q) for q in (part, *others))]
+    # A sentence that repeats a question and then answers it on the same line ("a) the name – Kingdom Ltd") stays.
+    kept = [
+        s
+        for s in sentences(block)
+        if not _BARE_MARKER.match(s) and not any(repeats(s, q) and not _inline_answer(s, q) for q in (part, *others))
+    ]
     return "\n\n".join(kept) or block
+
+
+_INLINE_BREAK = re.compile(r"\s[–—-]+\s|[:?]\s")
+
+
+def _inline_answer(line: str, part: Part) -> str:
+    """The text after the question on a line that restates it ("Q: … – the answer"), or ""."""
+    wanted = keywords(part.text)
+    if not wanted:
+        return ""
+    for found in _INLINE_BREAK.finditer(line):
+        after = line[found.end() :].strip()
+        if after and len(wanted & keywords(line[: found.start()])) / len(wanted) >= 0.75:
+            return after
+    return ""
 
 
 def _asks_number(part: Part, lines: list[str], restated: dict[str, int]) -> bool:
@@ -352,7 +381,9 @@ def _cover(
     require_mention: bool,
 ) -> Coverage:
     if part.label in restated:
-        own = _segment(lines, restated[part.label], positions)
+        # "a) the name of the company – Kingdom Ltd": the answer may follow the question on its own line.
+        inline = _inline_answer(lines[restated[part.label]], part)
+        own = "\n".join(filter(None, (inline, _segment(lines, restated[part.label], positions))))
         if not own.strip():
             # Questions restated one after another share the answer after the last of them.
             later = [p for p in positions if p > restated[part.label]]

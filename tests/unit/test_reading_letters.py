@@ -5,7 +5,7 @@ import datetime as dt
 from foi.analysis import analyse
 from foi.deadlines import late_promise, reply_due
 from foi.laws import FOIA
-from foi.questions import Question
+from foi.questions import Question, parse_questions
 from tests import letter_fixtures as letters
 
 
@@ -129,6 +129,7 @@ def test_pointing_to_where_the_information_is_published_answers_the_request():
     assert result.kind == "information_provided" and result.is_confident  # no review prompt for a link
     assert result.exemptions == ["s.21"]
     assert [c.status for c in result.coverage or []] == ["answered"]
+    assert analyse(letters.PUBLISHED_ELSEWHERE).kind == "information_provided"  # its own words say so
 
 
 def test_not_held_with_the_usual_closing_line_is_not_a_partial_answer():
@@ -144,3 +145,24 @@ def test_the_promised_date_is_not_the_date_the_request_was_received():
     review = analyse(letters.REVIEW_ACKNOWLEDGEMENT)
     assert review.kind == "review_acknowledgement"
     assert review.received_date == dt.date(2025, 2, 3) and review.promised_date == dt.date(2025, 3, 3)
+
+
+def test_answers_given_on_the_line_that_restates_the_question_are_read():
+    result = analyse(letters.ANSWERS_ON_THE_QUESTION_LINES, parse_questions(letters.LITTER_QUESTIONS))
+    assert status_of(result) == {
+        "1": "answered", "2": "answered",
+        "3": "partly_answered",  # its company is named, the contract's value withheld
+        "3a": "answered", "3b": "refused", "4": "answered",
+    }  # fmt: skip
+    assert result.kind == "partial" and result.exemptions == ["s.43(2)"]
+    evidence = {c.part: c.evidence[0] for c in result.coverage or []}
+    assert "Kingdom Environmental Services" in evidence["3a"]
+    assert evidence["1"].startswith("The council issued 4,312")  # the answer, not a bare "1." or the question
+
+
+def test_the_evidence_under_a_question_heading_is_the_answer_not_the_heading():
+    result = analyse(letters.ANSWERS_UNDER_QUESTION_HEADINGS, parse_questions(letters.NOISE_QUESTIONS))
+    assert status_of(result) == {"1": "answered", "2": "refused"} and result.kind == "partial"
+    evidence = {c.part: c.evidence for c in result.coverage or []}
+    assert evidence["1"][0] == "The council received 2,113 noise complaints in 2023."
+    assert not any(e.startswith("Question") for e in evidence["1"] + evidence["2"])
