@@ -195,7 +195,7 @@ def _with_year(day_text: str, letter: dt.date | None) -> dt.date | None:
 def received_date(text: str, letter: dt.date | None) -> dt.date | None:
     """Return when they say they received the request; a date without a year takes the letter's."""
     labelled = labelled_dates(text).get("received")
-    if labelled:
+    if labelled and (letter is None or labelled <= letter):  # a request is never received after the reply
         return labelled
     for match in finditer_from(_RECEIVED, _RECEIVED_WORDS, clean(text)):
         date_text = match.group("date")

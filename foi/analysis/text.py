@@ -43,7 +43,8 @@ _DAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|dydd (?:llun|mawrth|merch
 DATE_BODY = (
     rf"(?:{_DAY})?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?,?\s+\d{{4}}"
     rf"|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}}))"
+    # Day and month in range, and not a piece of an address or a version ("[10.56.10.5]", "v2.10.24.1").
+    rf"|(?<!\d\.)(?:0?[1-9]|[12]\d|3[01])[/.\-](?:0?[1-9]|1[0-2])[/.\-](?:\d{{4}}|\d{{2}})(?!\.\d))"
 )
 # "7 April" or "April 7" without a year
 DATE_NO_YEAR_BODY = (

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from foi.analysis import analyse
-from foi.analysis.facts import exemptions
+from foi.analysis.facts import exemptions, labelled_dates, received_date
 from foi.authority_refs import find_authority_refs
 from foi.questions import parse_questions
 
@@ -294,3 +294,17 @@ def test_a_question_whose_every_sub_item_is_answered_is_answered():
     analysis = analyse(letter.replace("           b) cameras issued 18,904 notices\n", ""), questions)
     assert [(c.part, c.status) for c in analysis.coverage or []][1:3] == [("1a", "answered"), ("1b", "not_addressed")]
     assert analysis.kind == "partial"
+
+
+def test_numbers_that_only_look_like_dates_are_not_dates():
+    # A bounce quoting mail headers: an IP address is no date, nor is a month 56.
+    headers = "Received: from unknown (HELO mx.example) ([10.56.10.5])\n  by proxy.example with SMTP\n"
+    assert received_date(headers, dt.date(2012, 4, 28)) is None
+    assert labelled_dates("Date received: 31/13/2020\nDate: 10.5.10.5") == {}
+    assert labelled_dates("Date received: 31/12/2020\nDated: 1.2.21.")["received"] == dt.date(2020, 12, 31)
+
+
+def test_a_request_received_after_the_reply_was_written_is_not_taken():
+    text = "Date received: 3 May 2024\n\nThank you for your request received on 2 April 2024."
+    assert received_date(text, dt.date(2024, 4, 20)) == dt.date(2024, 4, 2)  # the label's date is after the letter
+    assert received_date(text, dt.date(2024, 5, 20)) == dt.date(2024, 5, 3)
