@@ -381,3 +381,39 @@ appropriate limit of 18 hours, so we are unable to provide this part of your req
 Yours sincerely,
 Environmental Health
 """
+
+# A covering email ("please find attached our response") above the letter itself, as the text of a PDF
+# attachment follows the body: the letter withholds everything.
+COVERING_NOTE_AND_REFUSAL = """Dear Ms Taylor,
+
+Please find attached our response to your Freedom of Information request, reference FOI-2024-0456.
+
+Kind regards,
+
+Information Governance Team
+Westshire NHS Foundation Trust
+
+
+Westshire NHS Foundation Trust
+Freedom of Information Act 2000 – Response
+Reference: FOI-2024-0456
+Date: 14 August 2024
+
+Dear Ms Taylor
+
+You asked for the contract between the Trust and MedSupply Ltd for the supply of theatre consumables, with the
+unit prices.
+
+The Trust holds this information. However, we are withholding it under section 43(2) of the Freedom of
+Information Act, as disclosure would be likely to prejudice the commercial interests of the Trust and of
+MedSupply Ltd.
+
+Section 43 is a qualified exemption. We have considered the public interest and concluded that the public
+interest in maintaining the exemption outweighs the public interest in disclosure.
+
+If you are unhappy with this response you may ask for an internal review within 40 working days. If you remain
+dissatisfied you may complain to the Information Commissioner.
+
+Yours sincerely
+Head of Information Governance
+"""

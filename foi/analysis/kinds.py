@@ -76,7 +76,12 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"(further|additional) (20|twenty) working days", 2.5),
     ],
     "information_provided": [
-        (r"please find (attached|enclosed|below)|attached (is|are) (the|our)|see at+ached|(i|we) enclose", 2),
+        # Not a covering note's "please find attached our response": that response may be a refusal.
+        (
+            r"(please find (attached|enclosed|below)|attached (is|are) (the|our)|see at+ached|(i|we) enclose)"
+            r"(?! (herewith )?(is )?(our|the|a|my) (full |formal )?(response|reply|letter|decision))",
+            2,
+        ),
         # Not "this concludes our response to your request": every kind of letter ends so.
         (r"(?<!concludes )(?<!completes )(the|our) (response|answers?) to your (request|questions)", 2),
         (r"a copy of (all of |some of |most of )?the information you (have )?requested", 3),

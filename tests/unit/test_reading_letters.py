@@ -166,3 +166,12 @@ def test_the_evidence_under_a_question_heading_is_the_answer_not_the_heading():
     evidence = {c.part: c.evidence for c in result.coverage or []}
     assert evidence["1"][0] == "The council received 2,113 noise complaints in 2023."
     assert not any(e.startswith("Question") for e in evidence["1"] + evidence["2"])
+
+
+def test_a_covering_note_attaching_our_response_is_no_sign_that_information_was_given():
+    result = analyse(letters.COVERING_NOTE_AND_REFUSAL)
+    assert result.kind == "refusal" and result.is_confident  # not a doubtful "partial": the review is prompted
+    assert result.exemptions == ["s.43(2)"] and result.letter_date == dt.date(2024, 8, 14)
+    # Attaching the information itself still counts.
+    given = analyse("Dear Ms Taylor,\n\nPlease find attached the information you requested.\n\nKind regards")
+    assert given.kind == "information_provided"
