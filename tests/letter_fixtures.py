@@ -417,3 +417,31 @@ dissatisfied you may complain to the Information Commissioner.
 Yours sincerely
 Head of Information Governance
 """
+
+# A review decided in the requester's favour in part, in the words of a complaint rather than a decision.
+REVIEW_PARTLY_UPHELD = """Dear Ms Okonjo
+
+Internal review of FOI 23-4410
+
+Thank you for your email of 2 January 2024 requesting an internal review.
+
+I have reviewed the handling of your request. I have decided to partially uphold your complaint. The Council was
+right to withhold the names of the junior officers under section 40(2), but it should have provided the total
+number of officers involved. That figure is 17.
+
+If you remain dissatisfied, you can complain to the Information Commissioner.
+
+Yours sincerely
+Monitoring Officer
+22 January 2024
+"""
+
+# A review acknowledged with a promise, and none of "we acknowledge" / "we have received".
+REVIEW_ACKNOWLEDGED_WITH_A_DATE = """Dear Mr Lewis,
+
+Thank you for your request for an internal review of FOI 2024-3301, received on 9 September 2024. We will respond
+to your review request within 20 working days, by 7 October 2024.
+
+Regards,
+Information Governance
+"""

@@ -124,6 +124,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "review_acknowledgement": [
         (r"(received|acknowledge)[^.]{0,60}(request for an? |your )(internal )?review", 4),
+        # "Thank you for your request for an internal review … We will respond to your review request by…"
+        (r"(respond|reply) to your (internal )?review( request)? (by|within|no later than)\b", 4),
         (r"(internal review|review request) (has been|is being) (logged|passed|allocated)", 3),
     ],
     "review_outcome": [
@@ -137,6 +139,13 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         ),  # fmt: skip
         (r"as a result of (this|the|my|our) (internal )?review|(considered|reconsidered) your request afresh", 4),
         (r"review (panel|officer|decision)", 2),
+        # What the reviewer decided about the complaint: "I have decided to partially uphold your complaint".
+        (r"(partially |partly )?(uphold|upheld|not uphold) (your|the) (complaint|appeal|request for (an )?review)", 4),
+        (
+            r"(i|we) have (now )?(reviewed|re-?examined|reconsidered) (the|your|our) "
+            r"(handling|request|response|decision)",
+            3.5,
+        ),  # fmt: skip
     ],
 }
 _COMPILED = {kind: [(Cue.of(p, re.IGNORECASE | re.MULTILINE), w) for p, w in cues] for kind, cues in _CUES.items()}

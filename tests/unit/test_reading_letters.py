@@ -3,6 +3,7 @@
 import datetime as dt
 
 from foi.analysis import analyse
+from foi.analysis.facts import review_result
 from foi.deadlines import late_promise, reply_due
 from foi.laws import FOIA
 from foi.questions import Question, parse_questions
@@ -175,3 +176,16 @@ def test_a_covering_note_attaching_our_response_is_no_sign_that_information_was_
     # Attaching the information itself still counts.
     given = analyse("Dear Ms Taylor,\n\nPlease find attached the information you requested.\n\nKind regards")
     assert given.kind == "information_provided"
+
+
+def test_a_review_that_upholds_the_complaint_in_part_is_a_review_outcome():
+    result = analyse(letters.REVIEW_PARTLY_UPHELD)
+    assert result.kind == "review_outcome" and result.is_confident  # the complaint window opens
+    assert review_result(letters.REVIEW_PARTLY_UPHELD) == "partly"
+    assert result.letter_date == dt.date(2024, 1, 22)
+
+
+def test_a_review_acknowledged_with_the_date_of_its_answer():
+    result = analyse(letters.REVIEW_ACKNOWLEDGED_WITH_A_DATE)
+    assert result.kind == "review_acknowledgement" and result.is_confident
+    assert result.promised_date == dt.date(2024, 10, 7)
