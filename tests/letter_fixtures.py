@@ -445,3 +445,30 @@ to your review request within 20 working days, by 7 October 2024.
 Regards,
 Information Governance
 """
+
+# A request about refusals, answered in full: "refused" names the subject, in the answer and in the request
+# quoted under it ("If any of this is exempt…").
+REFUSALS_QUESTIONS = """1. How many planning applications did you refuse in 2023?
+2. How many of those refusals were appealed?"""
+
+REFUSED_APPLICATIONS_ANSWERED = """Dear Ms Rahman,
+
+Thank you for your request. The number of refused planning applications in 2023 was 214, and 37 of those
+refusals were appealed.
+
+Regards,
+Planning Services
+
+From: Aisha Rahman <request-88213-5f2a1c@whatdotheyknow.example>
+Sent: 02 April 2024 09:14
+To: FOI <foi@council.example>
+Subject: Freedom of Information request - Refused planning applications
+
+Dear Council,
+
+Please tell me how many planning applications you refused in 2023, and how many of those refusals were
+appealed. If any of this is exempt, please say which exemption applies and provide the rest.
+
+Yours faithfully,
+Aisha Rahman
+"""

@@ -16,6 +16,7 @@ from foi.analysis.coverage import ANSWERED, NOT_ADDRESSED, NOT_HELD, REFUSED, Co
 from foi.analysis.kinds import KINDS, classify
 from foi.analysis.sections import Section, authority_text, decision_text, latest_letter, segment
 from foi.analysis.text import clean, sentences
+from foi.analysis.topic import topic_of
 from foi.authority_refs import find_authority_refs
 from foi.questions import Question
 
@@ -109,7 +110,8 @@ def analyse(
     parts_of_letter = segment(latest_letter(text))
     deciding = clean(decision_text(parts_of_letter))
     own = clean(authority_text(parts_of_letter))  # all but the requester's words quoted back
-    verdict = classify(sentences(f"{subject}\n\n{deciding}")[:MAX_SENTENCES], label, unanswered, answered)
+    topic = topic_of(questions or ())
+    verdict = classify(sentences(f"{subject}\n\n{deciding}")[:MAX_SENTENCES], label, unanswered, answered, topic)
     touched = sum(1 for c in covered or [] if c.status != NOT_ADDRESSED)
     if verdict.kind == "other" and touched:
         # No cue words, but it speaks to the questions: a terse answer (in part).

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from foi.analysis.cues import Cue
 from foi.analysis.sections import HEDGE, is_rights, latest_letter, quoted_lines
 from foi.analysis.text import clean, figures, gives_a_figure, keywords, sentences, text_cache
+from foi.analysis.topic import decides, topic_of
 from foi.folding import fold
 from foi.questions import Part, Question, parts
 
@@ -132,7 +133,11 @@ def _find_restated(raw_lines: list[str], numbered: list[Part]) -> dict[str, int]
     return found
 
 
-def _judge(answer: str, part: Part, asks_number: bool, require_mention: bool) -> tuple[str, list[str]]:
+def _judge(
+    answer: str, part: Part, asks_number: bool, require_mention: bool, topic: frozenset[str] = frozenset()
+) -> tuple[str, list[str]]:
+    """The part's status in ``answer``; ``topic``: the request's own words (``foi.analysis.topic``), which are
+    its subject ("how many applications were refused"), not a decision."""
     wanted = keywords(part.text)
     pieces = sentences(answer)
     if require_mention:
@@ -159,9 +164,13 @@ def _judge(answer: str, part: Part, asks_number: bool, require_mention: bool) ->
         return ANSWERED, evidence  # FOIA s.21 / FOISA s.25: already published, and where
     if _COST.matches(stated, folded_stated):
         return REFUSED, evidence
-    if _NOT_HELD.matches(stated, folded_stated):
+    if _NOT_HELD.matches(stated, folded_stated) and decides(_NOT_HELD.pattern, stated, topic):
         return NOT_HELD, evidence
-    if _REFUSED.matches(stated, folded_stated) and not (_GIVEN.matches(text, folded) and "redact" in folded):
+    if (
+        _REFUSED.matches(stated, folded_stated)
+        and decides(_REFUSED.pattern, stated, topic)
+        and not (_GIVEN.matches(text, folded) and "redact" in folded)
+    ):
         return REFUSED, evidence
     if asks_number and not gives_a_figure(text, figures(part.text)):
         return PARTLY, evidence
@@ -252,6 +261,7 @@ def coverage(letter: str, questions: list[Question] | tuple[Question, ...]) -> l
     raw_lines = letter.splitlines()[:MAX_LINES]
     lines = [clean(line) for line in raw_lines]
     questions = tuple(questions)[:MAX_PARTS]
+    topic = topic_of(questions)
     numbered = parts(questions)
     restated = _find_restated(raw_lines, numbered)
     positions = sorted(restated.values())
@@ -264,20 +274,20 @@ def coverage(letter: str, questions: list[Question] | tuple[Question, ...]) -> l
         if number in anchored:
             block = anchored[number]
             status, evidence = _judge(
-                _without_restatement(block, top, *numbered), top, asks_number, require_mention=False
+                _without_restatement(block, top, *numbered), top, asks_number, require_mention=False, topic=topic
             )
             results.append(Coverage(top.label, top.text, status, evidence))
             for sub_part in subs:
                 sub_asks = asks_number or _asks_number(sub_part, lines, restated)
                 answer = _without_restatement(block, sub_part, *numbered)
-                status, evidence = _judge(answer, sub_part, sub_asks, require_mention=True)
+                status, evidence = _judge(answer, sub_part, sub_asks, require_mention=True, topic=topic)
                 results.append(Coverage(sub_part.label, sub_part.text, status, evidence))
             continue
         block = _block_after(lines, restated, positions, [top, *subs])
-        results.append(_cover(lines, top, restated, positions, asks_number, block, require_mention=False))
+        results.append(_cover(lines, top, restated, positions, asks_number, block, False, topic))
         for sub in subs:
             sub_asks = asks_number or _asks_number(sub, lines, restated)
-            results.append(_cover(lines, sub, restated, positions, sub_asks, block, require_mention=True))
+            results.append(_cover(lines, sub, restated, positions, sub_asks, block, True, topic))
     return _whole_from_parts(results)
 
 
@@ -379,6 +389,7 @@ def _cover(
     asks_number: bool,
     block: str | None,
     require_mention: bool,
+    topic: frozenset[str],
 ) -> Coverage:
     if part.label in restated:
         # "a) the name of the company – Kingdom Ltd": the answer may follow the question on its own line.
@@ -392,9 +403,9 @@ def _cover(
                 if own.strip():
                     break
         if own.strip():
-            status, evidence = _judge(own, part, asks_number, require_mention=require_mention)
+            status, evidence = _judge(own, part, asks_number, require_mention, topic)
         elif block is not None:
-            status, evidence = _judge(block, part, asks_number, require_mention=require_mention)
+            status, evidence = _judge(block, part, asks_number, require_mention, topic)
         else:
             status, evidence = NOT_ADDRESSED, []
     else:
@@ -402,5 +413,5 @@ def _cover(
         # leaving out the lines that restate other questions.
         start = positions[0] if positions else 0
         answer_lines = [line for index, line in enumerate(lines[start:], start) if index not in positions]
-        status, evidence = _judge("\n".join(answer_lines), part, asks_number, require_mention=True)
+        status, evidence = _judge("\n".join(answer_lines), part, asks_number, True, topic)
     return Coverage(part.label, part.text, status, evidence)

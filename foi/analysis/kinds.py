@@ -18,6 +18,7 @@ from itertools import accumulate
 
 from foi.analysis.cues import Cue, word_finder
 from foi.analysis.sections import HEDGE
+from foi.analysis.topic import decides
 from foi.folding import fold
 
 
@@ -106,6 +107,12 @@ _CUES: dict[str, list[tuple[str, float]]] = {
             3,
         ),  # fmt: skip
         (r"\bexempt(ions?)?\b|\bexcepted\b|\bexceptions?\b", 2.5),
+        # The decision itself: "this information is exempt from disclosure under section 31".
+        (
+            r"(is|are) (therefore )?(exempt|excepted) (from disclosure )?(under|by virtue of)\b|"
+            r"(withheld|withholding (it|this|the information)) under (section|s\.|regulation|reg\.)",
+            3,
+        ),
         (r"(exceed|over) the (upper )?[‘'\"]?(appropriate|cost) limit|appropriate limit|cost limit", 3),
         (r"vexatious|repeated request|section 14", 3),
         # A refusal to say whether the information exists (FOIA s.17(1), EIR reg 12(6), FOISA s.18).
@@ -162,6 +169,8 @@ _WHOLE_REFUSAL = Cue.of(
     r"\bsection 1[24]\b"
 )
 _HEDGE = Cue.wrap(HEDGE)
+# The kinds whose cue words are also what requests ask about ("refused applications", "exempt properties").
+_SUBJECT_KINDS = ("refusal", "not_held")
 # FOIA s.21 / FOISA s.25 point to where the information is published: the exemption they cite refuses nothing.
 _ACCESSIBLE_ELSEWHERE = Cue.of(r"(reasonably|otherwise) accessible to you")
 # A cue under a condition or a possibility decides nothing ("may be exempt", "unless the information is exempt").
@@ -177,9 +186,14 @@ class Verdict:
 
 
 def classify(
-    sentences: list[str], label: str | None = None, unanswered_parts: int = 0, answered_parts: int = 0
+    sentences: list[str],
+    label: str | None = None,
+    unanswered_parts: int = 0,
+    answered_parts: int = 0,
+    topic: frozenset[str] = frozenset(),
 ) -> Verdict:
-    """Return the kind of letter these sentences make up."""
+    """Return the kind of letter these sentences make up; ``topic``: the request's own words
+    (``foi.analysis.topic``), whose "refused" or "exempt" names what was asked about, not a decision."""
     if label in ("bounce", "auto_reply"):
         return Verdict(label, 0.95, [], {})
     scores = {kind: 0.0 for kind in _COMPILED}
@@ -204,6 +218,11 @@ def classify(
             whole_refusal = True
         if i in elsewhere_at:
             matched["refusal"] = 0.0
+        for kind in _SUBJECT_KINDS if topic else ():
+            if matched[kind]:
+                matched[kind] = max(
+                    (weight for cue, weight in _COMPILED[kind] if decides(cue.pattern, sentence, topic)), default=0.0
+                )
         # "I can confirm that we do not hold…" confirms nothing was provided.
         if matched["not_held"] or matched["refusal"]:
             matched["information_provided"] = 0.0
