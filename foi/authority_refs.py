@@ -28,6 +28,13 @@ _PREFIXED = re.compile(
     re.IGNORECASE | re.ASCII,
 )
 _PREFIX_WORDS = ("foi", "eir", "eisr", "ir", "rfi", "req", "case")  # what every _PREFIXED match starts with
+# "EIR request 2024/311", "Freedom of Information request no. 12345": the number after the kind of request.
+_REQUEST_NUMBERED = re.compile(
+    r"(?<![A-Z0-9])(?:FOIA?|FOISA|EISR|EIR|information)\s{1,3}request(?:\s{1,3}(?:no\.?|number|ref\.?))?"
+    r"(?:\s{0,3}[:#]\s{0,3}|\s{1,3})(?P<ref>\d[A-Z0-9]*(?:[/\-_.][A-Z0-9]+)*)(?![A-Z0-9])",
+    re.IGNORECASE | re.ASCII,
+)
+_REQUEST_WORDS = ("foi", "eir", "eisr", "information")
 _WORDS_NOT_REFS = {"number", "request", "requests", "the", "your", "our", "and", "for", "this"}
 
 
@@ -131,6 +138,8 @@ def find_authority_refs(text: str) -> list[str]:
             continue
         keep(match.group("ref"))
     for match in finditer_from(_PREFIXED, _PREFIX_WORDS, text):
+        keep(match.group("ref"))
+    for match in finditer_from(_REQUEST_NUMBERED, _REQUEST_WORDS, text):
         keep(match.group("ref"))
     return found
 

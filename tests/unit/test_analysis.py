@@ -126,6 +126,11 @@ REFERENCE_SHAPES = [
     ("Your ref: 555123\nOur ref: 777888", ["777888"]),
     ("Our refs: FOI/2023/1234 and FOI/2023/1235", ["FOI/2023/1234", "FOI/2023/1235"]),
     ("Reference: 09/04/2020", []),
+    ("EIR request 2024/311 – contaminated land reports", ["2024/311"]),
+    ("Freedom of Information request no. 12345", ["12345"]),
+    ("Information request: 2024-1103", ["2024-1103"]),
+    ("Thank you for your FOI request of 3 May 2024", []),  # a date, not a number of theirs
+    ("Re: Freedom of Information request - Parking [FOI-7K3M9Q]", []),  # our own
 ]
 
 

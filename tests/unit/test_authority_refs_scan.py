@@ -73,7 +73,8 @@ def test_any_text_gives_the_same_matches_either_way(text: str) -> None:
 
 
 _PIECES = ["FOI", "foi", "F0I", "FO1", "FOIA", "EIR", "eisr", "IR", "RFI", "REQ", "case", "for", "off", "their",
-           "-", "/", ".", "_", " ", "2024", "23", "7K3M9Q", "AB", "0815", "x", "\n", "Ｆ", "İ"]  # fmt: skip
+           "-", "/", ".", "_", " ", "2024", "23", "7K3M9Q", "AB", "0815", "x", "\n", "Ｆ", "İ", " request", "no.",
+           "Information", ":", "#"]  # fmt: skip
 
 
 @settings(max_examples=400, deadline=None)
@@ -81,6 +82,7 @@ _PIECES = ["FOI", "foi", "F0I", "FO1", "FOIA", "EIR", "eisr", "IR", "RFI", "REQ"
 def test_references_tried_where_their_words_start_are_what_a_full_scan_finds(text: str) -> None:
     for pattern, words in (
         (authority_refs._PREFIXED, authority_refs._PREFIX_WORDS),
+        (authority_refs._REQUEST_NUMBERED, authority_refs._REQUEST_WORDS),
         (references._PATTERN, ("fo", "f0")),
     ):
         spans = [m.span() for m in pattern.finditer(text)]

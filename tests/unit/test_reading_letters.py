@@ -189,3 +189,12 @@ def test_a_review_acknowledged_with_the_date_of_its_answer():
     result = analyse(letters.REVIEW_ACKNOWLEDGED_WITH_A_DATE)
     assert result.kind == "review_acknowledgement" and result.is_confident
     assert result.promised_date == dt.date(2024, 10, 7)
+
+
+def test_a_terse_email_sending_a_spreadsheet_gives_the_information():
+    text = (
+        "Hi,\n\nRe: FOI 5521 - Fleet vehicles\n\nThe attached spreadsheet lists every vehicle in the council's "
+        "fleet with its fuel type and year of registration, as you asked.\n\nThanks,\nFleet Management"
+    )
+    result = analyse(text)
+    assert result.kind == "information_provided" and result.authority_refs == ["FOI 5521"]
