@@ -2,7 +2,8 @@
 
 ``open_database(url)`` is the only place an engine is built. SQLite gets the
 pragmas that make it safe for several processes (WAL, a busy timeout,
-foreign keys); PostgreSQL is used as it comes.
+foreign keys), and its WAL is checkpointed off the commits
+(``storage.checkpoint``); PostgreSQL is used as it comes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from sqlalchemy import Engine, Table, create_engine, event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+from storage import checkpoint
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -58,10 +61,11 @@ def make_engine(url: str) -> Engine:
 
 @dataclass
 class Database:
-    """An engine and the session factory bound to it."""
+    """An engine and the session factory bound to it (and, for an SQLite file, its WAL's checkpointer)."""
 
     engine: Engine
     sessions: sessionmaker[Session]
+    checkpointer: checkpoint.Checkpointer | None = None
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
@@ -78,12 +82,38 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.checkpointer is not None:
+            checkpoint.release(self.checkpointer)
+            self.checkpointer = None
 
 
 def open_database(url: str) -> Database:
-    """Open (without migrating) the database at ``url``."""
+    """Open (without migrating) the database at ``url``.
+
+    An SQLite file's commits never checkpoint its WAL: a thread does (``storage.checkpoint``).
+    """
     engine = make_engine(url)
-    return Database(engine, sessionmaker(engine, expire_on_commit=False))
+    checkpointer = None
+    file = _sqlite_file(url)
+    if file is not None:
+        event.listen(engine, "connect", _no_checkpoint_on_commit)
+        checkpointer = checkpoint.hold(file)
+    return Database(engine, sessionmaker(engine, expire_on_commit=False), checkpointer)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(normalize_url(url))
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    if parsed.database.startswith("file:") or parsed.query.get("mode") == "memory":
+        return None  # a URI filename: left to SQLite's own checkpoints
+    return Path(parsed.database)
+
+
+def _no_checkpoint_on_commit(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
+    cursor.close()
 
 
 def alembic_config(url: str) -> Config:
@@ -183,6 +213,22 @@ def insert_ignoring(session: Session, model: type, constraint_columns: list[str]
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
+def _bound(column: list[Any], process: Any) -> list[Any]:
+    """``column``'s values through ``process`` (none: as they are); an empty list or dict is encoded once (JSON)."""
+    if process is None:
+        return column
+    empties: dict[type, object] = {}
+
+    def bind(value: Any) -> Any:
+        if (value == [] or value == {}) and isinstance(value, (list, dict)):
+            if type(value) not in empties:
+                empties[type(value)] = process(value)
+            return empties[type(value)]
+        return process(value)
+
+    return list(map(bind, column))
+
+
 def insert_rows_ignoring(session: Session, model: type, rows: list[dict], constraint_columns: list[str]) -> None:  # type: ignore[type-arg]
     """Insert ``rows`` (all with the same keys) in one driver-level executemany, skipping unique-key clashes.
 
@@ -214,20 +260,9 @@ def insert_rows_ignoring(session: Session, model: type, rows: list[dict], constr
         f"VALUES ({', '.join([placeholder] * len(columns))}) "
         f"ON CONFLICT ({', '.join(map(quote, constraint_columns))}) DO NOTHING"
     )
-    values = []
-    empties: dict[tuple[int, str], object] = {}  # an empty list or dict, bound once per column (JSON encoding)
-    for row in rows:
-        filled = [*(row[name] for name in rows[0]), *(d.arg if d.is_scalar else d.arg(None) for d in defaults.values())]  # type: ignore[attr-defined]
-        bound = []
-        for index, (value, process) in enumerate(zip(filled, processors, strict=True)):
-            if process is None:
-                bound.append(value)
-            elif (value == [] or value == {}) and isinstance(value, (list, dict)):
-                key = (index, type(value).__name__)
-                if key not in empties:
-                    empties[key] = process(value)
-                bound.append(empties[key])
-            else:
-                bound.append(process(value))
-        values.append(tuple(bound))
+    # Column by column: one bind processor mapped over each column's values, then the rows zipped back.
+    given = [[row[name] for row in rows] for name in rows[0]]
+    filled = [[d.arg] * len(rows) if d.is_scalar else [d.arg(None) for _ in rows] for d in defaults.values()]  # type: ignore[attr-defined]
+    bound = [_bound(column, process) for column, process in zip([*given, *filled], processors, strict=True)]
+    values = list(zip(*bound, strict=True))
     connection.exec_driver_sql(sql, values)
