@@ -76,7 +76,7 @@ def hold(database: Path) -> Checkpointer:
     key = database.resolve()
     with _lock:
         checkpointer = _running.get(key)
-        if checkpointer is None:
+        if checkpointer is None or not checkpointer._thread.is_alive():  # (a forked child has no thread of its own)
             checkpointer = _running[key] = Checkpointer(key, INTERVAL)
             checkpointer._thread.start()
         checkpointer.users += 1
