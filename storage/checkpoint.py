@@ -89,7 +89,8 @@ def release(checkpointer: Checkpointer) -> None:
         checkpointer.users -= 1
         if checkpointer.users > 0:
             return
-        _running.pop(checkpointer.database, None)
+        if _running.get(checkpointer.database) is checkpointer:
+            del _running[checkpointer.database]
     checkpointer.stop()
     try:
         checkpointer.checkpoint_if_changed()
