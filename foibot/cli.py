@@ -354,7 +354,10 @@ def parse(
 @app.command()
 def analyse(
     file: Annotated[str, typer.Argument(help="an .eml file, or a plain-text letter")],
-    parts: Annotated[str | None, typer.Option("--parts", help="the request's questions, '1. …' and '   a) …'")] = None,
+    parts: Annotated[
+        str | None,
+        typer.Option("--parts", help="a file of the request's questions ('1. …', sub-items '   a) …'), or - for stdin"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="show the sections found and the cues that decided")
