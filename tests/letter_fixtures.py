@@ -472,3 +472,15 @@ appealed. If any of this is exempt, please say which exemption applies and provi
 Yours faithfully,
 Aisha Rahman
 """
+
+# Not held as asked, but something near it given: a partial answer in all but its words.
+HELD_IN_ANOTHER_FORM = """Dear Mr Hill
+
+Ref FOI-3321
+
+We do not hold the information in the format you requested, as we do not produce a monthly breakdown of
+spending on agency staff. However, we do hold annual totals for each directorate, which are attached.
+
+Regards
+Finance
+"""

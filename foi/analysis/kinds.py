@@ -87,6 +87,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"(?<!concludes )(?<!completes )(the|our) (response|answers?) to your (request|questions)", 2),
         (r"a copy of (all of |some of |most of )?the information you (have )?requested", 3),
         (r"(the|an?) (attached|enclosed) (spreadsheet|document|file|table|list|report|data|policy|copy|minutes)", 2),
+        (r"\b(which|these|they|it) (is|are) (attached|enclosed)\b", 2),  # "we hold annual totals, which are attached"
         (r"information (you (have )?)?requested (is|are) (attached|below|enclosed|provided)", 3),
         (r"can be found (at|on|here|in)\b", 2),
         (r"information[\w ]{0,40} (is|are) (already )?(published|available|accessible)", 2),
@@ -243,6 +244,10 @@ def classify(
         # Decided by the questions left unanswered rather than by the letter's own words.
         confidence = 0.75
         chosen = [*chosen[:2], f"{unanswered} of {unanswered + answered} parts of the request not fully answered"]
+    elif kind == "partial" and not scores["partial"]:
+        # Decided by its mixture: information given beside a refusal or "not held" (no "partial" words).
+        mixed = scores["information_provided"] + max(scores["refusal"], scores["not_held"])
+        confidence = round(min(0.8, 0.4 + 0.6 * mixed / total), 2)
     elif kind == "information_provided" and answered and not unanswered and scores["information_provided"] < 2:
         # Decided by every question being answered: as sure as the coverage is.
         confidence = max(confidence, 0.75)

@@ -198,3 +198,9 @@ def test_a_terse_email_sending_a_spreadsheet_gives_the_information():
     )
     result = analyse(text)
     assert result.kind == "information_provided" and result.authority_refs == ["FOI 5521"]
+
+
+def test_not_held_as_asked_but_something_given_is_a_confident_partial_answer():
+    result = analyse(letters.HELD_IN_ANOTHER_FORM)
+    assert result.kind == "partial" and result.is_confident  # the request moves on; no question to the user
+    assert 0.5 <= result.confidence <= 0.8
