@@ -484,3 +484,28 @@ spending on agency staff. However, we do hold annual totals for each directorate
 Regards
 Finance
 """
+
+# Figures given under "In response to your request", naming the request's head word ("children") and little else;
+# one part refused on cost, one never mentioned.
+PLACEMENTS_QUESTIONS = (
+    "1. The number of children placed in out-of-area residential care in each of the last three financial years.\n"
+    "2. The average weekly cost of such a placement in each of those years.\n"
+    "3. The name of the most expensive provider used."
+)
+
+PLACEMENT_FIGURES = """Dear Ms Wood
+
+Re: FOI 24-1209
+
+In response to your request:
+
+Financial year 2021/22: 41 children
+Financial year 2022/23: 47 children
+Financial year 2023/24: 52 children
+
+We do not record the average weekly cost of placements centrally. To calculate it would require a manual review
+of each child's placement record, which would exceed the appropriate limit, so we are unable to provide this part.
+
+Regards,
+Children's Services
+"""

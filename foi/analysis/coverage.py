@@ -11,11 +11,14 @@ that asks for a number and gets no figure is at best ``partly_answered``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
 
 from foi.analysis.cues import Cue
 from foi.analysis.sections import HEDGE, is_rights, latest_letter, quoted_lines
-from foi.analysis.text import clean, figures, gives_a_figure, keywords, sentences, text_cache
+from foi.analysis.text import clean, figures, gives_a_figure, keywords, keywords_in_order, sentences, text_cache
 from foi.analysis.topic import decides, topic_of
 from foi.folding import fold
 from foi.questions import Part, Question, parts
@@ -133,19 +136,45 @@ def _find_restated(raw_lines: list[str], numbered: list[Part]) -> dict[str, int]
     return found
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """What the whole request tells about reading one part's answer."""
+
+    topic: frozenset[str] = frozenset()  # the request's own words (``foi.analysis.topic``): its subject, no decision
+    heads: Mapping[str, str] = field(default_factory=dict)  # each part's first word that no other part uses
+
+
+@lru_cache(maxsize=256)  # a request's letters ask for the same
+def _heads(numbered: tuple[Part, ...]) -> Mapping[str, str]:
+    """Each part's head: the first of its specific words that no other part of the request uses."""
+    words = {part.label: keywords(part.text) for part in numbered}
+    heads: dict[str, str] = {}
+    for part in numbered:
+        others = frozenset().union(*(w for label, w in words.items() if label != part.label))
+        for word in keywords_in_order(part.text):
+            if word not in _GENERIC and word not in others:
+                heads[part.label] = word
+                break
+    return MappingProxyType(heads)
+
+
 def _judge(
-    answer: str, part: Part, asks_number: bool, require_mention: bool, topic: frozenset[str] = frozenset()
+    answer: str, part: Part, asks_number: bool, require_mention: bool, asked: _Asked = _Asked()
 ) -> tuple[str, list[str]]:
-    """The part's status in ``answer``; ``topic``: the request's own words (``foi.analysis.topic``), which are
-    its subject ("how many applications were refused"), not a decision."""
+    """The part's status in ``answer``."""
+    topic = asked.topic
     wanted = keywords(part.text)
     pieces = sentences(answer)
     if require_mention:
         specific = {w for w in wanted if w not in _GENERIC} or wanted
         needed = 1 if len(specific) < 3 else -(-len(specific) // 2)  # half the specific words, at least one
+        head = asked.heads.get(part.label)
         chosen: list[str] = []
         for index, words in enumerate(_words_of_sentences(answer)):
-            if len(specific & words) >= needed:
+            found = len(specific & words)
+            # Or its head and one more of its words: "the communications … on this matter are attached" answers
+            # "any communications since March 2023 about the closed area at the station".
+            if found >= needed or (found >= 2 and head in words):
                 sentence = pieces[index]
                 # "This is because…" explains the sentence before it, which holds the decision.
                 if index and _CONTINUES.match(sentence) and pieces[index - 1] not in chosen:
@@ -261,8 +290,8 @@ def coverage(letter: str, questions: list[Question] | tuple[Question, ...]) -> l
     raw_lines = letter.splitlines()[:MAX_LINES]
     lines = [clean(line) for line in raw_lines]
     questions = tuple(questions)[:MAX_PARTS]
-    topic = topic_of(questions)
     numbered = parts(questions)
+    asked = _Asked(topic_of(questions), _heads(tuple(numbered)))
     restated = _find_restated(raw_lines, numbered)
     positions = sorted(restated.values())
     anchored = _anchored(lines, quoted_lines(lines), questions) if len(questions) > 1 else {}
@@ -274,20 +303,20 @@ def coverage(letter: str, questions: list[Question] | tuple[Question, ...]) -> l
         if number in anchored:
             block = anchored[number]
             status, evidence = _judge(
-                _without_restatement(block, top, *numbered), top, asks_number, require_mention=False, topic=topic
+                _without_restatement(block, top, *numbered), top, asks_number, require_mention=False, asked=asked
             )
             results.append(Coverage(top.label, top.text, status, evidence))
             for sub_part in subs:
                 sub_asks = asks_number or _asks_number(sub_part, lines, restated)
                 answer = _without_restatement(block, sub_part, *numbered)
-                status, evidence = _judge(answer, sub_part, sub_asks, require_mention=True, topic=topic)
+                status, evidence = _judge(answer, sub_part, sub_asks, require_mention=True, asked=asked)
                 results.append(Coverage(sub_part.label, sub_part.text, status, evidence))
             continue
         block = _block_after(lines, restated, positions, [top, *subs])
-        results.append(_cover(lines, top, restated, positions, asks_number, block, False, topic))
+        results.append(_cover(lines, top, restated, positions, asks_number, block, False, asked))
         for sub in subs:
             sub_asks = asks_number or _asks_number(sub, lines, restated)
-            results.append(_cover(lines, sub, restated, positions, sub_asks, block, True, topic))
+            results.append(_cover(lines, sub, restated, positions, sub_asks, block, True, asked))
     return _whole_from_parts(results)
 
 
@@ -389,7 +418,7 @@ def _cover(
     asks_number: bool,
     block: str | None,
     require_mention: bool,
-    topic: frozenset[str],
+    asked: _Asked,
 ) -> Coverage:
     if part.label in restated:
         # "a) the name of the company – Kingdom Ltd": the answer may follow the question on its own line.
@@ -403,9 +432,9 @@ def _cover(
                 if own.strip():
                     break
         if own.strip():
-            status, evidence = _judge(own, part, asks_number, require_mention, topic)
+            status, evidence = _judge(own, part, asks_number, require_mention, asked)
         elif block is not None:
-            status, evidence = _judge(block, part, asks_number, require_mention, topic)
+            status, evidence = _judge(block, part, asks_number, require_mention, asked)
         else:
             status, evidence = NOT_ADDRESSED, []
     else:
@@ -413,5 +442,5 @@ def _cover(
         # leaving out the lines that restate other questions.
         start = positions[0] if positions else 0
         answer_lines = [line for index, line in enumerate(lines[start:], start) if index not in positions]
-        status, evidence = _judge("\n".join(answer_lines), part, asks_number, True, topic)
+        status, evidence = _judge("\n".join(answer_lines), part, asks_number, True, asked)
     return Coverage(part.label, part.text, status, evidence)

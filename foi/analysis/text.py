@@ -134,8 +134,16 @@ def stem(word: str) -> str:
 @text_cache(65536)
 def keywords(text: str) -> frozenset[str]:
     """Return the content words of ``text``, stemmed (the words a reply must mention)."""
-    words = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", clean(text).lower())
-    return frozenset(stem(w) for w in words if w not in _STOP and len(w) > 1)
+    return frozenset(keywords_in_order(text))
+
+
+def keywords_in_order(text: str) -> list[str]:
+    """``keywords`` in the order ``text`` uses them (repeats kept)."""
+    words = _KEYWORD.findall(clean(text).lower())
+    return [stem(w) for w in words if w not in _STOP and len(w) > 1]
+
+
+_KEYWORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
 _FIGURE = re.compile(r"(?<![A-Za-z])\d[\d,]*(?:\.\d+)?")

@@ -204,3 +204,10 @@ def test_not_held_as_asked_but_something_given_is_a_confident_partial_answer():
     result = analyse(letters.HELD_IN_ANOTHER_FORM)
     assert result.kind == "partial" and result.is_confident  # the request moves on; no question to the user
     assert 0.5 <= result.confidence <= 0.8
+
+
+def test_figures_naming_the_questions_head_word_answer_it():
+    result = analyse(letters.PLACEMENT_FIGURES, parse_questions(letters.PLACEMENTS_QUESTIONS))
+    # "41 children" answers "the number of children placed…", though the letter repeats little else of it.
+    assert status_of(result) == {"1": "answered", "2": "partly_answered", "3": "not_addressed"}
+    assert result.kind == "partial"  # not a refusal of the whole request: part 1 was answered
