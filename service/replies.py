@@ -29,6 +29,7 @@ _REPLY_EVENTS = {
     Kind.REFUSAL: Event.REFUSE,
     Kind.NOT_HELD: Event.REPORT_NOT_HELD,
 }
+_REPLY_TO_COME = {Kind.ACKNOWLEDGEMENT, Kind.EXTENSION, Kind.CLARIFICATION, Kind.FEE_NOTICE, Kind.OTHER}
 KIND_WORDS = {
     Kind.ACKNOWLEDGEMENT: "an acknowledgement",
     Kind.CLARIFICATION: "a request to clarify",
@@ -122,7 +123,9 @@ def apply_kind(
     """
     law = law_for(request.regime)
     stated = _date(analysis.get("letter_date"))
-    promised = _date(analysis.get("promised_date"))
+    # Only a letter that leaves the reply to come promises it: a refusal's "we expect to publish it by 30 June"
+    # or a review's "the outcome by 3 March" is no date for the reply.
+    promised = _date(analysis.get("promised_date")) if kind in _REPLY_TO_COME else None
     # A letter dated before our request reached them, or after it reached us, is not trusted for deadlines.
     trusted = (
         stated is not None and stated <= arrived and (request.received_on is None or stated >= request.received_on)

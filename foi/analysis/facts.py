@@ -54,9 +54,10 @@ _WINDOW = re.compile(
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _PROMISE = re.compile(
     # The lookahead is implied by the rest (a date's first digit comes before any full stop): it only fails fast.
-    # Not the date something was received or written ("our response to your request, received on 3 May").
+    # Not the date something was received or written ("our response to your request, received on 3 May"),
+    # nor when something will be published ("we expect to publish the review by 30 June").
     rf"(?:respond|reply|response|answer|decision|outcome|provide|extend\w*|until|deadline|expect)(?=[^.\d]*\d)"
-    rf"(?:(?!receiv|dated\b)[^.]){{0,80}}?"
+    rf"(?:(?!receiv|dated\b|publish)[^.]){{0,80}}?"
     rf"(?:by|before|no later than|until|on or before|on)\s+"
     rf"(?P<date>(?:\w+day,?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})",
     re.IGNORECASE,

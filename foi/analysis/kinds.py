@@ -87,7 +87,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"(?<!concludes )(?<!completes )(the|our) (response|answers?) to your (request|questions)", 2),
         (r"a copy of (all of |some of |most of )?the information you (have )?requested", 3),
         (r"(the|an?) (attached|enclosed) (spreadsheet|document|file|table|list|report|data|policy|copy|minutes)", 2),
-        (r"\b(which|these|they|it) (is|are) (attached|enclosed)\b", 2),  # "we hold annual totals, which are attached"
+        (r"\b(is|are) (attached|enclosed)\b", 2),  # "we hold annual totals, which are attached", "a copy is attached"
+        (r"(decided|able|happy|pleased) to (release|disclose)", 3),
         (r"information (you (have )?)?requested (is|are) (attached|below|enclosed|provided)", 3),
         (r"can be found (at|on|here|in)\b", 2),
         (r"information[\w ]{0,40} (is|are) (already )?(published|available|accessible)", 2),

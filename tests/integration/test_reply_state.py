@@ -129,6 +129,23 @@ def test_a_partial_answer_records_the_unanswered_parts_and_opens_the_review_wind
         assert any("not fully answered: part 2c" in s for s in summaries)
 
 
+def test_only_a_letter_that_leaves_the_reply_to_come_sets_the_promised_date(database, processor, request_sent):
+    request_id, our_id = request_sent
+    processor.ingest(
+        reply(our_id, "The council holds this information. However, it is exempt under section 22, as it is "
+                      "intended for future publication. The review will be published and we expect to respond "
+                      "to any questions about it by 30 June 2024.\n\nYou may ask for an internal review within "
+                      "40 working days.")
+    )  # fmt: skip
+    request = get(database, request_id)
+    assert request.status == "refused"
+    assert request.promised_on is None  # a date in a refusal is no promise of the reply: it has come
+    with database.unit_of_work() as session:
+        summaries = [e.summary for e in session.get(FoiRequestRow, request_id).events]
+        assert any(s.startswith("a refusal arrived") for s in summaries)
+        assert not any("promised" in s or "promise" in s for s in summaries)
+
+
 def test_an_out_of_office_is_analysed_but_moves_nothing(database, processor, request_sent):
     request_id, our_id = request_sent
     raw = reply(our_id, "I am out of the office.").replace(

@@ -211,3 +211,17 @@ def test_figures_naming_the_questions_head_word_answer_it():
     # "41 children" answers "the number of children placed…", though the letter repeats little else of it.
     assert status_of(result) == {"1": "answered", "2": "partly_answered", "3": "not_addressed"}
     assert result.kind == "partial"  # not a refusal of the whole request: part 1 was answered
+
+
+def test_a_publication_date_is_no_promised_reply_and_a_release_gives_the_information():
+    withheld = analyse(
+        "Dear Mr Webb\n\nThe council holds this information. However, it is exempt under section 22, as it is "
+        "intended for future publication. We expect to publish the review on our website by 30 June 2025.\n"
+    )
+    assert withheld.kind == "refusal" and withheld.exemptions == ["s.22"] and withheld.promised_date is None
+    released = analyse(
+        "Dear Ms Patel,\n\nBackground\nThe leisure contract was let in 2019 after an open procurement.\n\n"
+        "Decision\nHaving considered your request, we have decided to release the contract in full. A copy is "
+        "attached.\n\nKind regards"
+    )
+    assert released.kind == "information_provided" and released.is_confident
