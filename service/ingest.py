@@ -125,7 +125,6 @@ class InboxProcessor:
             lookup.read_ahead(["<warm-up@foibot.invalid>"])
             questions_by_request(session, {0})
             inbox.load_requests(session, {0})
-            session.rollback()
 
     def ingest(self, raw: bytes) -> Processed:
         """Store ``raw`` (once) and process it; return what became of it."""

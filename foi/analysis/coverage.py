@@ -86,6 +86,11 @@ MAX_PARTS = 100  # a request with more parts is read for its first hundred
 MAX_LINES = 5000  # and a letter for its first five thousand lines
 
 
+def _restates(wanted: frozenset[str], words: frozenset[str]) -> bool:
+    """Return True when ``words`` hold three quarters of a question's ``wanted`` words: its wording again."""
+    return len(wanted & words) / len(wanted) >= 0.75
+
+
 @dataclass(frozen=True)
 class _Line:
     raw: str
@@ -106,7 +111,7 @@ def _is_restatement(read: _Line, part: Part, wanted: set[str]) -> bool:
     if not wanted:
         return False
     raw, line, body = read.raw, read.line, read.body
-    if len(wanted & read.words) / len(wanted) < 0.75:
+    if not _restates(wanted, read.words):
         return False
     emphasised = "*" in raw or "_" in raw or line.endswith((":", "?"))
     if figures(body) - figures(part.text) and not emphasised:
@@ -263,7 +268,7 @@ def _anchored(lines: list[str], quoted: set[int], questions: tuple[Question, ...
         if index in quoted or not numbers:
             continue
         words = keywords(line)
-        restates = [n for n, want in enumerate(wanted, 1) if want and len(want & words) / len(want) >= 0.75]
+        restates = [n for n, want in enumerate(wanted, 1) if want and _restates(want, words)]
         if len(numbers) == 1 and restates and numbers[0] not in restates:
             numbers = restates[:1]
         anchors.append((index, numbers))
@@ -352,7 +357,7 @@ def _without_restatement(block: str, part: Part, *others: Part) -> str:
         anchor = _ANCHOR.match(sentence) or _NUMBERED_ANSWER.match(sentence)
         if not wanted or figures(sentence[anchor.end() if anchor else 0 :]) - figures(question.text):
             return False
-        return len(wanted & keywords(_LIST_PREFIX.sub("", clean(sentence).strip("*_ ")))) / len(wanted) >= 0.75
+        return _restates(wanted, keywords(_LIST_PREFIX.sub("", clean(sentence).strip("*_ "))))
 
     # A sentence that repeats a question and then answers it on the same line ("a) the name – Kingdom Ltd") stays.
     kept = [
@@ -373,7 +378,7 @@ def _inline_answer(line: str, part: Part) -> str:
         return ""
     for found in _INLINE_BREAK.finditer(line):
         after = line[found.end() :].strip()
-        if after and len(wanted & keywords(line[: found.start()])) / len(wanted) >= 0.75:
+        if after and _restates(wanted, keywords(line[: found.start()])):
             return after
     return ""
 

@@ -42,6 +42,8 @@ class Kind(StrEnum):
 
 KINDS = tuple(kind.value for kind in Kind)
 
+# FOIA s.21 / FOISA s.25: the information is where the letter points (an answer, and no refusal: see below).
+_ELSEWHERE = r"(reasonably|otherwise) accessible to you"
 _CUES: dict[str, list[tuple[str, float]]] = {
     "acknowledgement": [
         (r"acknowledge (the )?receipt|this is (an|to) acknowledge|we acknowledge", 3),
@@ -93,7 +95,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"can be found (at|on|here|in)\b", 2),
         (r"information[\w ]{0,40} (is|are) (already )?(published|available|accessible)", 2),
         # FOIA s.21 / FOISA s.25: given by pointing to where it is published (the exemption is no refusal).
-        (r"(reasonably|otherwise) accessible to you", 3),
+        (_ELSEWHERE, 3),
         (r"(we|i) (am|are) (pleased|happy) to (provide|supply|enclose)", 3),
         (r"^response\b|\bresponse:", 1),
     ],
@@ -175,7 +177,7 @@ _HEDGE = Cue.wrap(HEDGE)
 # The kinds whose cue words are also what requests ask about ("refused applications", "exempt properties").
 _SUBJECT_KINDS = ("refusal", "not_held")
 # FOIA s.21 / FOISA s.25 point to where the information is published: the exemption they cite refuses nothing.
-_ACCESSIBLE_ELSEWHERE = Cue.of(r"(reasonably|otherwise) accessible to you")
+_ACCESSIBLE_ELSEWHERE = Cue.of(_ELSEWHERE)
 # A cue under a condition or a possibility decides nothing ("may be exempt", "unless the information is exempt").
 _HEDGED_KINDS = ("refusal", "not_held", "clarification", "extension", "fee_notice", "partial")
 
